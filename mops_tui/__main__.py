@@ -1,0 +1,3 @@
+from mops_tui.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,691 @@
+"""The ``mops`` command: the TUI with no arguments, quick commands otherwise.
+
+Quick commands import only what they use. ``mops stack X`` needs argparse, sqlite3
+and mops' own light modules; it never imports Textual, and on a SQLite file neither
+SQLAlchemy nor pydantic. Exit codes: 0 success, 1 not found or not possible,
+2 invalid input (as argparse), 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NoReturn
+
+from mops_tui import __version__
+
+if TYPE_CHECKING:
+    from mops_tui.domain.tools import ToolView
+    from mops_tui.services.workspace import Workspace
+    from mops_tui.settings import Settings
+
+EXIT_OK, EXIT_FAIL, EXIT_INVALID = 0, 1, 2
+
+
+class Fail(Exception):
+    """A refusal the CLI prints as one line and turns into an exit code."""
+
+    def __init__(self, message: str, code: int = EXIT_FAIL) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_INVALID, f"mops: {message}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="mops",
+        description="The terminal workbench of a marketing-operations team. "
+        "With no command, opens the full-screen app.",
+        epilog="Examples:  mops demo && mops   ·   mops stack hubspot   ·   "
+        "mops stack --json > stack.json   ·   mops db backup",
+    )
+    parser.add_argument("--version", action="version", version=f"mops {__version__}")
+    parser.add_argument("--db", metavar="PATH", help="SQLite file or database URL to use")
+    parser.add_argument(
+        "--theme", choices=("dark", "light", "ansi"), help="colour theme for the app"
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    demo = sub.add_parser("demo", help="fill the database with the demo workspace")
+    demo.add_argument("--force", action="store_true", help="replace whatever the database holds")
+
+    stack = sub.add_parser(
+        "stack",
+        help="look up tools: `mops stack hubspot`, export or import CSV",
+        description="Look up tools by name, vendor, category or owner. One match prints "
+        "the whole record; several print a table. `mops stack export` writes CSV; "
+        "`mops stack import FILE.csv [--dry-run]` reads it. Filters: status:active, "
+        "owner:ana, cat:crm.",
+    )
+    stack.add_argument("query", nargs="*", help="words to match, or export / import FILE")
+    fmt = stack.add_mutually_exclusive_group()
+    fmt.add_argument("--json", action="store_true", help="print a JSON array of tools")
+    fmt.add_argument("--csv", action="store_true", help="print CSV")
+    stack.add_argument("--dry-run", action="store_true", help="import: check, write nothing")
+    stack.add_argument("-o", "--output", metavar="FILE", help="export: write to FILE")
+
+    people = sub.add_parser("people", help="list people, or `mops people add HANDLE NAME`")
+    people.add_argument("action", nargs="?", choices=("list", "add"), default="list")
+    people.add_argument("handle", nargs="?", help="add: login name, e.g. ana")
+    people.add_argument("name", nargs="?", help="add: full name")
+    people.add_argument("--email")
+    people.add_argument("--team", default="")
+    pfmt = people.add_mutually_exclusive_group()
+    pfmt.add_argument("--json", action="store_true")
+    pfmt.add_argument("--csv", action="store_true")
+
+    db = sub.add_parser("db", help="where the data lives, upgrade, backup, restore")
+    db.add_argument("action", choices=("path", "upgrade", "backup", "restore"))
+    db.add_argument("file", nargs="?", help="backup: destination; restore: the backup")
+    db.add_argument("--yes", action="store_true", help="restore without asking")
+    return parser
+
+
+# ---------------------------------------------------------------------------
+# Plumbing
+# ---------------------------------------------------------------------------
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    from mops_tui import settings
+
+    try:
+        return settings.load(db=args.db, theme=getattr(args, "theme", None))
+    except settings.ConfigError as exc:
+        raise Fail(str(exc), EXIT_INVALID) from exc
+
+
+def _workspace(cfg: Settings, *, migrate: bool = True) -> Workspace:
+    from mops_tui.services.workspace import Workspace, policy_from
+    from mops_tui.store import migrate as mig
+
+    if migrate:
+        try:
+            backup = mig.ensure_current(cfg.database_url)
+        except mig.MigrationError as exc:
+            raise Fail(str(exc)) from exc
+        if backup is not None:
+            print(f"mops: upgraded the database; the old one is kept at {backup}", file=sys.stderr)
+    return Workspace(cfg.database_url, actor=cfg.actor, policy=policy_from(cfg.stack))
+
+
+def _out(text: str) -> None:
+    sys.stdout.write(text if text.endswith("\n") or not text else text + "\n")
+
+
+def _read_file(name: str) -> bytes:
+    try:
+        return sys.stdin.buffer.read() if name == "-" else Path(name).read_bytes()
+    except FileNotFoundError:
+        raise Fail(f"there is no file {name}", EXIT_INVALID) from None
+    except IsADirectoryError:
+        raise Fail(f"{name} is a folder, not a file", EXIT_INVALID) from None
+    except OSError as exc:
+        raise Fail(f"cannot read {name}: {exc.strerror}", EXIT_INVALID) from None
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    from mops_tui.domain.errors import DomainError, ValidationFailed
+
+    try:
+        if args.command is None:
+            return _run_tui(args)
+        handler = {
+            "demo": cmd_demo,
+            "stack": cmd_stack,
+            "people": cmd_people,
+            "db": cmd_db,
+        }[args.command]
+        return handler(args)
+    except ValidationFailed as exc:
+        print("mops: nothing was saved:", file=sys.stderr)
+        for err in exc.fields:
+            print(f"  {_safe(str(err))}", file=sys.stderr)
+        return EXIT_INVALID
+    except DomainError as exc:
+        print(f"mops: {_safe(str(exc))}", file=sys.stderr)
+        return exc.exit_code
+    except Fail as exc:
+        print(f"mops: {_safe(str(exc))}", file=sys.stderr)
+        return exc.code
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        # `mops stack | head`: the reader went away; that is not an error.
+        import os
+
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_OK
+
+
+def _safe(text: str) -> str:
+    from mops_tui.domain.text import visible
+
+    return visible(text)
+
+
+def _run_tui(args: argparse.Namespace) -> int:
+    cfg = _settings(args)
+    from mops_tui.ui.app import run
+
+    return run(cfg)
+
+
+# ---------------------------------------------------------------------------
+# mops demo
+# ---------------------------------------------------------------------------
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    cfg = _settings(args)
+    ws = _workspace(cfg)
+    from mops_tui.services import demo
+
+    if not demo.is_empty(ws):
+        if not args.force:
+            raise Fail(
+                f"the database at {cfg.display_location} already holds data; "
+                "`mops demo --force` replaces it with the demo workspace"
+            )
+        demo.wipe(ws)
+    counts = demo.load(ws)
+    summary = ", ".join(f"{n} {what}" for what, n in counts.items())
+    _out(f"Demo workspace ready in {cfg.display_location}: {summary}.")
+    _out("Open it with: mops")
+    return EXIT_OK
+
+
+# ---------------------------------------------------------------------------
+# mops stack
+# ---------------------------------------------------------------------------
+
+
+def cmd_stack(args: argparse.Namespace) -> int:
+    words: list[str] = list(args.query)
+    if words and words[0] == "export":
+        return _stack_export(args, " ".join(words[1:]))
+    if words and words[0] == "import":
+        if len(words) != 2:
+            raise Fail("usage: mops stack import FILE.csv [--dry-run]", EXIT_INVALID)
+        return _stack_import(args, words[1])
+    cfg = _settings(args)
+    ws = _workspace(cfg)
+    from mops_tui.services import stack
+
+    query = " ".join(words)
+    tools = stack.lookup(ws, query) if query else stack.list_tools(ws)
+    if args.json:
+        _out(json.dumps([_tool_json(ws, t) for t in tools], ensure_ascii=False, indent=2))
+        return EXIT_OK if tools or not query else EXIT_FAIL
+    if args.csv:
+        from mops_tui.formats.csv_io import write_csv
+
+        rows = stack.export_rows(ws, query) if query else stack.export_rows(ws)
+        sys.stdout.write(write_csv(stack.EXPORT_COLUMNS, rows))
+        return EXIT_OK if tools or not query else EXIT_FAIL
+    if not tools and not query:
+        _out(
+            "The stack is empty. Add tools in the app (mops, then n), import a CSV with "
+            "`mops stack import FILE.csv`, or load the demo with `mops demo`."
+        )
+        return EXIT_OK
+    if not tools:
+        print(f"mops: no tool matches “{_safe(query)}”", file=sys.stderr)
+        close = _suggest(query, [t.name for t in stack.list_tools(ws)])
+        if close:
+            print(f"Did you mean: {', '.join(_safe(c) for c in close)}?", file=sys.stderr)
+        return EXIT_FAIL
+    from mops_tui import clitext
+
+    paint = clitext.Painter(clitext.colour_enabled())
+    total = min(clitext.width(), 100)
+    named = _name_matches(tools, query)
+    if query and len(named) == 1:
+        _out("\n".join(_tool_card(ws, named[0], paint, total)))
+        others = [t for t in tools if t.id != named[0].id]
+        if others:
+            also = ", ".join(clitext.safe(t.name) for t in others[:6])
+            more = f" and {len(others) - 6} more" if len(others) > 6 else ""
+            _out(
+                paint(
+                    f"Also matching “{_safe(query)}” by vendor, category or owner: {also}{more}",
+                    "dim",
+                )
+            )
+    else:
+        _out("\n".join(_tool_table(ws, tools, paint, total, query)))
+    return EXIT_OK
+
+
+def _name_matches(tools: Sequence[ToolView], query: str) -> list[ToolView]:
+    """Tools whose own name contains every word of ``query`` (not just vendor/owner)."""
+    from mops_tui.domain.text import key_of
+
+    words = [key_of(w) for w in query.split() if ":" not in w]
+    if not words:
+        return []
+    return [t for t in tools if all(w in key_of(t.name) for w in words)]
+
+
+def _suggest(query: str, names: Sequence[str]) -> list[str]:
+    """Names close to a mistyped query, matching whole names or any word in them."""
+    import difflib
+
+    from mops_tui.domain.text import key_of
+
+    q = key_of(query)
+    scored: dict[str, float] = {}
+    for name in names:
+        candidates = [key_of(name), *key_of(name).split()]
+        best = max(difflib.SequenceMatcher(None, q, c).ratio() for c in candidates)
+        if best >= 0.75:
+            scored[name] = best
+    return sorted(scored, key=lambda n: -scored[n])[:3]
+
+
+def _stack_export(args: argparse.Namespace, query: str) -> int:
+    if args.json:
+        raise Fail("export writes CSV; for JSON use `mops stack --json`", EXIT_INVALID)
+    cfg = _settings(args)
+    ws = _workspace(cfg)
+    from mops_tui.formats.csv_io import write_csv
+    from mops_tui.services import stack
+
+    text = write_csv(stack.EXPORT_COLUMNS, stack.export_rows(ws, query))
+    if args.output:
+        try:
+            Path(args.output).write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise Fail(f"cannot write {args.output}: {exc.strerror}") from exc
+        print(f"Wrote {text.count(chr(10)) - 1} tools to {args.output}", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+    return EXIT_OK
+
+
+def _stack_import(args: argparse.Namespace, name: str) -> int:
+    from mops_tui.formats.csv_io import CsvError, read_csv
+
+    data = _read_file(name)
+    try:
+        table = read_csv(data)
+    except CsvError as exc:
+        raise Fail(f"{name}: {exc}", EXIT_INVALID) from exc
+    cfg = _settings(args)
+    ws = _workspace(cfg)
+    from mops_tui.services import stack
+
+    report = stack.import_rows(ws, table.header, table.rows, dry_run=args.dry_run)
+    for column in report.ignored_columns:
+        print(f"note: column “{_safe(column)}” is not a tool field; ignored", file=sys.stderr)
+    for warn in report.warnings:
+        print(f"warning: {_safe(str(warn))}", file=sys.stderr)
+    if report.errors:
+        for err in report.errors:
+            label = err.field or "row"
+            print(f"row {err.row}: {label}: {_safe(err.message)}", file=sys.stderr)
+        bad_rows = len({e.row for e in report.errors})
+        print(
+            f"mops: {bad_rows} row(s) have problems; nothing was imported. "
+            "Fix them and run the import again.",
+            file=sys.stderr,
+        )
+        return EXIT_INVALID
+    verb = "Would add" if args.dry_run else "Added"
+    verb2 = "would update" if args.dry_run else "updated"
+    _out(
+        f"{verb} {len(report.to_create)} tool(s), {verb2} {len(report.to_update)}, "
+        f"{len(report.unchanged)} unchanged."
+        + (" Dry run: nothing was written." if args.dry_run else "")
+    )
+    return EXIT_OK
+
+
+def _money(ws: Workspace, minor: int | None) -> str:
+    from mops_tui.domain.money import format_money
+
+    return format_money(minor, ws.currency)
+
+
+def _tool_json(ws: Workspace, t: ToolView) -> dict[str, Any]:
+    from mops_tui.domain.money import format_money
+    from mops_tui.store.queries import stack as q
+
+    today = ws.today()
+    integrations = q.integrations_of(ws.reader, t.id)
+
+    def iso(d: Any) -> str | None:
+        return d.isoformat() if d else None
+
+    return {
+        "id": t.id,
+        "name": t.name,
+        "vendor": t.vendor,
+        "category": t.category,
+        "owner": t.owner,
+        "owner_name": t.owner_name,
+        "purpose": t.purpose,
+        "status": t.status,
+        "currency": ws.currency,
+        "annual_cost": format_money(
+            t.annual_cost, ws.currency, exact=True, symbol=False, grouping=False, empty=""
+        )
+        or None,
+        "annual_cost_minor": t.annual_cost,
+        "billing_cycle": t.billing_cycle,
+        "renewal_date": iso(t.renewal_date),
+        "auto_renew": t.auto_renew,
+        "notice_days": t.notice_days,
+        "cancel_by": iso(t.cancel_by),
+        "days_to_renewal": t.days_to_renewal(today),
+        "seats_bought": t.seats_bought,
+        "seats_used": t.seats_used,
+        "utilisation": None if t.utilisation is None else round(t.utilisation, 4),
+        "cost_per_used_seat_minor": t.cost_per_used_seat,
+        "holds_personal_data": t.holds_personal_data,
+        "dpa_signed_on": iso(t.dpa_signed_on),
+        "data_region": t.data_region,
+        "last_reviewed_on": iso(t.last_reviewed_on),
+        "review_overdue": t.review_overdue(today, ws.policy),
+        "retired_on": iso(t.retired_on),
+        "retired_reason": t.retired_reason,
+        "website": t.website,
+        "integrations": [
+            {
+                "direction": "out" if i.source_id == t.id else "in",
+                "tool": i.target if i.source_id == t.id else i.source,
+                "data": i.data,
+                "personal": i.personal,
+            }
+            for i in integrations
+        ],
+        "flags": [
+            {"code": f.code, "reason": f.reason} for f in t.flags(today, ws.policy, ws.currency)
+        ],
+        "version": t.version,
+    }
+
+
+_BILLED = {
+    "monthly": "monthly",
+    "quarterly": "quarterly",
+    "annual": "annually",
+    "multi_year": "on a multi-year term",
+}
+_SHORT_STATUS = {"under_review": "in review", "decommissioning": "decommission"}
+
+
+def _tool_card(ws: Workspace, t: ToolView, paint: Any, total: int) -> list[str]:
+    from mops_tui.clitext import safe, wrap
+    from mops_tui.domain.money import format_money
+    from mops_tui.domain.tools import status_label
+    from mops_tui.store.queries import stack as q
+
+    today = ws.today()
+    flags = t.flags(today, ws.policy, ws.currency)
+    lines: list[str] = []
+    head = paint(safe(t.name), "bold")
+    status_style = {
+        "active": "green",
+        "retired": "dim",
+        "decommissioning": "yellow",
+        "under_review": "yellow",
+    }.get(t.status, "cyan")
+    tags = " ".join(paint(f.label, "red" if f.code == "compliance" else "yellow") for f in flags)
+    lines.append(f"{head}  {paint(status_label(t.status), status_style)}  {tags}".rstrip())
+    label_w = 13
+
+    def field(label: str, value: str) -> None:
+        wrapped = wrap(value, label_w, total)
+        lines.append(paint(label.ljust(label_w), "dim") + wrapped[0])
+        lines.extend(" " * label_w + rest for rest in wrapped[1:])
+
+    field("Vendor", f"{safe(t.vendor)} · {safe(t.category)}")
+    owner = f"{safe(t.owner_name)} ({safe(t.owner)})" if t.owner else "no owner"
+    field("Owner", owner)
+    field("Purpose", safe(t.purpose))
+    if t.annual_cost is not None:
+        cost = f"{format_money(t.annual_cost, ws.currency)} a year"
+        if t.billing_cycle:
+            cost += ", billed " + _BILLED.get(t.billing_cycle, t.billing_cycle)
+        if t.cost_per_used_seat is not None:
+            cost += f" · {format_money(t.cost_per_used_seat, ws.currency)} per used seat"
+        field("Cost", cost)
+    else:
+        field("Cost", "not recorded")
+    if t.renewal_date:
+        days = t.days_to_renewal(today) or 0
+        when = f"in {days} days" if days >= 0 else f"{-days} days ago"
+        renew = f"{t.renewal_date.isoformat()} ({when})"
+        renew += " · auto-renews" if t.auto_renew else " · does not auto-renew"
+        if t.notice_days is not None:
+            renew += f" · {t.notice_days} days' notice"
+        field("Renewal", renew)
+        cb = t.cancel_by
+        if cb is not None:
+            left = (cb - today).days
+            ago = f"in {left} days" if left >= 0 else f"{-left} days ago"
+            field("Cancel by", f"{cb.isoformat()} ({ago})")
+    else:
+        field("Renewal", "no renewal date")
+    if t.seats_bought is not None or t.seats_used is not None:
+        util = t.utilisation
+        seats = f"{t.seats_used if t.seats_used is not None else '?'} used of "
+        seats += f"{t.seats_bought if t.seats_bought is not None else '?'} bought"
+        if util is not None:
+            seats += f" ({util:.0%})"
+        field("Seats", seats)
+    if t.holds_personal_data:
+        dpa = f"DPA signed {t.dpa_signed_on.isoformat()}" if t.dpa_signed_on else "NO DPA"
+        region = f"region {safe(t.data_region)}" if t.data_region else "no region recorded"
+        field("Privacy", f"holds personal data · {dpa} · {region}")
+    else:
+        field("Privacy", "holds no personal data")
+    if t.status == "retired":
+        when = t.retired_on.isoformat() if t.retired_on else "?"
+        field("Retired", f"{when}: {safe(t.retired_reason)}")
+    field("Reviewed", t.last_reviewed_on.isoformat() if t.last_reviewed_on else "never")
+    integrations = q.integrations_of(ws.reader, t.id)
+    if integrations:
+        lines.append(paint("Integrations", "dim"))
+        for i in integrations:
+            out = i.source_id == t.id
+            other = i.target if out else i.source
+            arrow = "→" if out else "←"
+            personal = " " + paint("(personal data)", "magenta") if i.personal else ""
+            lines.append(f"  {arrow} {safe(other)}: {safe(i.data)}{personal}")
+    if flags:
+        lines.append(paint("Flags", "dim"))
+        for f in flags:
+            wrapped = wrap(f.reason, 4, total)
+            lines.append(
+                "  " + paint("!", "red" if f.code == "compliance" else "yellow") + " " + wrapped[0]
+            )
+            lines.extend("    " + rest for rest in wrapped[1:])
+    return lines
+
+
+def _tool_table(
+    ws: Workspace, tools: Sequence[ToolView], paint: Any, total: int, query: str
+) -> list[str]:
+    from mops_tui.clitext import Column, safe, table
+    from mops_tui.domain.money import format_compact
+
+    today = ws.today()
+    wide = total >= 100
+    columns = [
+        Column("name", "Tool", 0, min_width=14),
+        *([Column("category", "Category", 14)] if wide else []),
+        Column("owner", "Owner", 8),
+        Column("status", "Status", 12),
+        Column("cost", "Cost/yr", 8, "right"),
+        Column("cancel_by", "Cancel by", 10),
+        Column("util", "Use", 4, "right"),
+        Column("flags", "Flags", 13),
+    ]
+    rows: list[dict[str, str]] = []
+    flag_sets: dict[int, list[str]] = {}
+    for t in tools:
+        codes = [f.label for f in t.flags(today, ws.policy, ws.currency)]
+        util = t.utilisation
+        row = {
+            "name": safe(t.name),
+            "category": safe(t.category),
+            "owner": safe(t.owner or "—"),
+            "status": _SHORT_STATUS.get(t.status, t.status),
+            "cost": format_compact(t.annual_cost, ws.currency),
+            "cancel_by": t.cancel_by.isoformat() if t.cancel_by else "—",
+            "util": "—" if util is None else f"{min(util, 9.99):.0%}",
+            "flags": " ".join(codes),
+        }
+        flag_sets[id(row)] = codes
+        rows.append(row)
+
+    def style_of(row: dict[str, str], key: str) -> tuple[str, ...]:
+        if key == "flags" and row["flags"]:
+            return ("red",) if "DPA" in row["flags"] else ("yellow",)
+        if key == "status" and row["status"] == "retired":
+            return ("dim",)
+        return ()
+
+    lines = table(columns, rows, total, paint, style_of)
+    noun = "tool" if len(tools) == 1 else "tools"
+    if query:
+        lines.append(paint(f"{len(tools)} {noun} match “{safe(query)}”", "dim"))
+    else:
+        lines.append(paint(f"{len(tools)} {noun}", "dim"))
+    return lines
+
+
+# ---------------------------------------------------------------------------
+# mops people
+# ---------------------------------------------------------------------------
+
+
+def cmd_people(args: argparse.Namespace) -> int:
+    cfg = _settings(args)
+    ws = _workspace(cfg)
+    from mops_tui.services import people
+
+    if args.action == "add":
+        if not args.handle or not args.name:
+            raise Fail(
+                'usage: mops people add HANDLE "Full Name" [--email E] [--team T]', EXIT_INVALID
+            )
+        row = people.add_person(
+            ws, {"handle": args.handle, "name": args.name, "email": args.email, "team": args.team}
+        )
+        _out(f"Added {_safe(row['name'])} ({row['handle']}).")
+        return EXIT_OK
+    rows = people.list_people(ws)
+    if args.json:
+        _out(json.dumps(rows, ensure_ascii=False, indent=2))
+        return EXIT_OK
+    if args.csv:
+        from mops_tui.formats.csv_io import write_csv
+
+        cols = ["handle", "name", "email", "team", "active", "tools_owned"]
+        sys.stdout.write(write_csv(cols, rows))
+        return EXIT_OK
+    from mops_tui import clitext
+
+    paint = clitext.Painter(clitext.colour_enabled())
+    columns = [
+        clitext.Column("handle", "Handle", 10),
+        clitext.Column("name", "Name", 0, min_width=12),
+        clitext.Column("team", "Team", 16),
+        clitext.Column("tools", "Tools", 5, "right"),
+        clitext.Column("email", "Email", 24),
+    ]
+    table_rows = [
+        {
+            "handle": r["handle"],
+            "name": clitext.safe(r["name"]),
+            "team": clitext.safe(r["team"]),
+            "tools": str(r["tools_owned"]),
+            "email": clitext.safe(r["email"] or ""),
+        }
+        for r in rows
+    ]
+    _out("\n".join(clitext.table(columns, table_rows, clitext.width(), paint)))
+    _out(paint(f"{len(rows)} people", "dim"))
+    return EXIT_OK
+
+
+# ---------------------------------------------------------------------------
+# mops db
+# ---------------------------------------------------------------------------
+
+
+def cmd_db(args: argparse.Namespace) -> int:
+    cfg = _settings(args)
+    from mops_tui.store import migrate as mig
+
+    path = cfg.db_path
+    if args.action == "path":
+        _out(cfg.display_location)
+        if path is not None and not path.exists():
+            print("(not created yet: any mops command creates it)", file=sys.stderr)
+        return EXIT_OK
+    if args.action == "upgrade":
+        try:
+            before = mig.stored_revision(cfg.database_url)
+            backup = mig.upgrade(cfg.database_url)
+        except mig.MigrationError as exc:
+            raise Fail(str(exc)) from exc
+        if before == mig.HEAD:
+            _out(f"Already at the newest schema ({mig.HEAD}).")
+        else:
+            _out(f"Upgraded from {before or 'an empty database'} to {mig.HEAD}.")
+            if backup:
+                _out(f"The database before the upgrade is kept at {backup}")
+        return EXIT_OK
+    if path is None:
+        raise Fail("backup and restore work on a SQLite file; for a server use pg_dump")
+    if args.action == "backup":
+        if not path.exists():
+            raise Fail(f"there is no database at {path} yet")
+        dest = Path(args.file).expanduser() if args.file else mig.backup_name(path, "manual")
+        if dest.exists():
+            raise Fail(f"{dest} already exists; choose another name", EXIT_INVALID)
+        try:
+            mig.backup_sqlite(path, dest)
+        except OSError as exc:
+            raise Fail(f"cannot write {dest}: {exc.strerror}") from exc
+        _out(f"Backed up {path} to {dest}")
+        return EXIT_OK
+    # restore
+    if not args.file:
+        raise Fail("usage: mops db restore BACKUP_FILE", EXIT_INVALID)
+    source = Path(args.file).expanduser()
+    if not source.exists():
+        raise Fail(f"there is no file {source}", EXIT_INVALID)
+    if not args.yes:
+        if not sys.stdin.isatty():
+            raise Fail("restore replaces the database; add --yes to confirm", EXIT_INVALID)
+        answer = input(f"Replace {path} with {source}? The current one is backed up first. [y/N] ")
+        if answer.strip().lower() not in ("y", "yes"):
+            _out("Nothing was changed.")
+            return EXIT_FAIL
+    saved: Path | None = None
+    try:
+        if path.exists():
+            saved = mig.backup_sqlite(path, mig.backup_name(path, "before-restore"))
+        mig.restore_sqlite(source, path)
+    except mig.MigrationError as exc:
+        raise Fail(str(exc)) from exc
+    _out(f"Restored {path} from {source}.")
+    if saved:
+        _out(f"The database as it was is kept at {saved}")
+    return EXIT_OK

@@ -1,0 +1,83 @@
+"""Errors that carry messages a marketer can act on.
+
+Every refusal in mops is one of these. Faces print ``str(error)`` or walk
+``error.fields``; they never show a traceback for a domain error.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+
+@dataclass(frozen=True)
+class FieldError:
+    """One refused field: which field, why, and (for imports) which row."""
+
+    field: str
+    message: str
+    row: int | None = None
+    warning: bool = False
+
+    def __str__(self) -> str:
+        where = f"row {self.row}: " if self.row is not None else ""
+        label = self.field.replace("_", " ") if self.field else "record"
+        return f"{where}{label}: {self.message}"
+
+
+class DomainError(Exception):
+    """Base of every rule refusal. ``str()`` is the user-facing message."""
+
+    exit_code = 2
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class ValidationFailed(DomainError):
+    """One or more fields broke a rule. Nothing was written."""
+
+    def __init__(self, errors: Iterable[FieldError], message: str | None = None) -> None:
+        self.fields: list[FieldError] = [e for e in errors if not e.warning]
+        self.warnings: list[FieldError] = [e for e in errors if e.warning]
+        if message is None:
+            if len(self.fields) == 1:
+                message = str(self.fields[0])
+            else:
+                message = f"{len(self.fields)} problems: " + "; ".join(
+                    str(e) for e in self.fields[:5]
+                )
+                if len(self.fields) > 5:
+                    message += f"; and {len(self.fields) - 5} more"
+        super().__init__(message)
+
+    def for_field(self, name: str) -> list[str]:
+        return [e.message for e in self.fields if e.field == name]
+
+
+class NotFound(DomainError):
+    exit_code = 1
+
+
+class StaleRecord(DomainError):
+    """Someone else saved the record after this user loaded it."""
+
+    def __init__(self, what: str, changed_by: str | None, changed_at: datetime | None) -> None:
+        self.changed_by = changed_by or "someone"
+        self.changed_at = changed_at
+        when = changed_at.strftime("%Y-%m-%d %H:%M") if changed_at else "an unknown time"
+        super().__init__(
+            f"{what} was changed by {self.changed_by} at {when} after you opened it. "
+            "Nothing was saved; your values are kept so you can reload and apply them again."
+        )
+
+
+def check(errors: list[FieldError]) -> None:
+    """Raise ``ValidationFailed`` when ``errors`` holds any refusal (warnings pass)."""
+    if any(not e.warning for e in errors):
+        raise ValidationFailed(errors)

@@ -1,0 +1,172 @@
+"""Money as integer minor units, never a float.
+
+``parse_money`` accepts what people type or what finance exports hold (``12000``,
+``12,000.50``, ``£12k``, ``1.5m``, ``(1,234.00)``, ``1.234,56`` with a decimal comma)
+and refuses anything ambiguous with a message that says what to type instead.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+
+SYMBOLS = {"GBP": "£", "USD": "$", "EUR": "€", "JPY": "¥", "INR": "₹"}
+_SYMBOL_CHARS = "£$€¥₹"
+# ISO 4217 minor-unit exponents that differ from 2.
+_EXPONENTS = {"JPY": 0, "KRW": 0, "ISK": 0, "CLP": 0, "BHD": 3, "KWD": 3, "OMR": 3, "TND": 3}
+_MULTIPLIERS = {"k": Decimal(1_000), "m": Decimal(1_000_000), "bn": Decimal(1_000_000_000)}
+# A billion in major units is beyond any marketing budget line and keeps every
+# value well inside a 64-bit integer column.
+MAX_MAJOR = Decimal(1_000_000_000)
+
+_CODE_RE = re.compile(r"^(?:[A-Z]{3})\s*|\s*(?:[A-Z]{3})$")
+_GROUPED = re.compile(r"^\d{1,3}(?:,\d{3})+(?:\.\d+)?$")
+_GROUPED_COMMA = re.compile(r"^\d{1,3}(?:\.\d{3})+(?:,\d+)?$")
+_PLAIN = re.compile(r"^\d+(?:\.\d+)?$")
+_PLAIN_COMMA = re.compile(r"^\d+(?:,\d+)?$")
+_SPACED = re.compile(r"^\d{1,3}(?:[ \u00a0\u202f']\d{3})+(?:[.,]\d+)?$")
+
+
+class MoneyError(ValueError):
+    """A typed amount that is not a valid amount. ``str()`` is the user message."""
+
+
+def exponent(currency: str) -> int:
+    return _EXPONENTS.get(currency.upper(), 2)
+
+
+def parse_money(
+    text: str | int | None,
+    currency: str = "GBP",
+    *,
+    allow_negative: bool = False,
+    decimal_comma: bool = False,
+) -> int | None:
+    """Return minor units, or ``None`` for an empty value.
+
+    Raises ``MoneyError`` with a plain-language reason for anything else.
+    """
+    if text is None:
+        return None
+    if isinstance(text, bool):
+        raise MoneyError("is not an amount")
+    s = str(text).strip()
+    if not s:
+        return None
+    shown = s if len(s) <= 30 else s[:27] + "..."
+    example = "type a number such as 12000, 12,000.50 or £12k"
+
+    negative = False
+    if s.startswith("(") and s.endswith(")"):
+        negative, s = True, s[1:-1].strip()
+    if s.startswith(("-", "\u2212")):
+        negative, s = True, s[1:].strip()
+    elif s.startswith("+"):
+        s = s[1:].strip()
+    # Symbols and codes may stand either side, and a sign may follow a symbol (£-5).
+    s = s.strip(_SYMBOL_CHARS).strip()
+    s = _CODE_RE.sub("", s.upper()).lower() if re.search(r"[A-Za-z]{3}", s) else s
+    if s.startswith(("-", "\u2212")):
+        negative, s = True, s[1:].strip()
+    if s.endswith("-"):
+        negative, s = True, s[:-1].strip()
+    s = s.strip(_SYMBOL_CHARS).strip()
+
+    multiplier = Decimal(1)
+    low = s.lower()
+    for suffix in ("bn", "k", "m"):
+        if low.endswith(suffix) and low[: -len(suffix)].strip():
+            multiplier = _MULTIPLIERS[suffix]
+            s = s[: -len(suffix)].strip()
+            break
+
+    if decimal_comma:
+        if _GROUPED_COMMA.match(s) or _PLAIN_COMMA.match(s):
+            number = s.replace(".", "").replace(",", ".")
+        elif _SPACED.match(s):
+            number = re.sub(r"[ \u00a0\u202f']", "", s).replace(",", ".")
+        else:
+            raise MoneyError(f"“{shown}” is not an amount; type a number such as 1.234,56")
+    elif _GROUPED.match(s) or _PLAIN.match(s):
+        number = s.replace(",", "")
+    elif _SPACED.match(s):
+        number = re.sub(r"[ \u00a0\u202f']", "", s)
+    elif re.match(r"^[\d,]+(\.\d+)?$", s) and "," in s:
+        raise MoneyError(f"“{shown}” has its thousands separators in the wrong place")
+    elif re.match(r"^\d{1,3}(\.\d{3})+,\d+$", s):
+        raise MoneyError(f"“{shown}” uses a decimal comma; write it as {_swap(s)}")
+    else:
+        raise MoneyError(f"“{shown}” is not an amount; {example}")
+
+    try:
+        value = Decimal(number) * multiplier
+    except InvalidOperation as exc:
+        raise MoneyError(f"“{shown}” is not an amount; {example}") from exc
+    if value > MAX_MAJOR:
+        raise MoneyError(f"“{shown}” is too large; the most mops records is 1,000,000,000")
+    places = exponent(currency)
+    scaled = value.scaleb(places)
+    if scaled != scaled.to_integral_value():
+        if places == 0:
+            raise MoneyError(f"“{shown}” has decimals, but {currency} has no minor unit")
+        raise MoneyError(f"“{shown}” has more than {places} decimal places")
+    minor = int(scaled)
+    if negative:
+        if not allow_negative:
+            raise MoneyError("cannot be negative")
+        minor = -minor
+    return minor
+
+
+def _swap(s: str) -> str:
+    return s.replace(".", "\0").replace(",", ".").replace("\0", ",")
+
+
+def format_money(
+    minor: int | None,
+    currency: str = "GBP",
+    *,
+    exact: bool = False,
+    symbol: bool = True,
+    grouping: bool = True,
+    empty: str = "—",
+) -> str:
+    """Format minor units. ``exact`` always shows the minor digits.
+
+    Without ``exact`` the minor digits are shown only when they are not zero, which
+    keeps tables short (``£12,000``) without hiding pence (``£12,000.50``).
+    ``parse_money(format_money(x, exact=True))`` returns ``x``.
+    """
+    if minor is None:
+        return empty
+    places = exponent(currency)
+    sign = "-" if minor < 0 else ""
+    major, rest = divmod(abs(minor), 10**places) if places else (abs(minor), 0)
+    body = f"{major:,}" if grouping else str(major)
+    if places and (exact or rest):
+        body += "." + str(rest).rjust(places, "0")
+    if not symbol:
+        return sign + body
+    sym = SYMBOLS.get(currency.upper())
+    if sym:
+        return f"{sign}{sym}{body}"
+    return f"{sign}{currency.upper()} {body}"
+
+
+def format_compact(minor: int | None, currency: str = "GBP", empty: str = "—") -> str:
+    """A short form for narrow columns: £950, £12.5k, £1.2m."""
+    if minor is None:
+        return empty
+    places = exponent(currency)
+    major = abs(minor) / (10**places) if places else abs(minor)
+    sign = "-" if minor < 0 else ""
+    sym = SYMBOLS.get(currency.upper(), currency.upper() + " ")
+    if major >= 1_000_000:
+        text = f"{major / 1_000_000:.1f}".rstrip("0").rstrip(".") + "m"
+    elif major >= 10_000:
+        text = f"{major / 1_000:.0f}k"
+    elif major >= 1_000:
+        text = f"{major / 1_000:.1f}".rstrip("0").rstrip(".") + "k"
+    else:
+        text = f"{major:.0f}"
+    return f"{sign}{sym}{text}"

@@ -1,0 +1,118 @@
+"""Text hygiene: what may be stored, and how stored text is shown safely.
+
+Stored text is kept as typed (after trimming). Whatever shows it, the CLI or the TUI,
+passes it through ``visible`` first, so control characters, terminal escape sequences
+and bidirectional overrides appear as harmless visible marks instead of acting on the
+terminal. Markup such as ``[bold]`` is never interpreted: faces render stored text as
+plain text.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# CSI (ESC [ ... final), OSC (ESC ] ... BEL or ESC \), other two-byte escapes, and
+# the 8-bit C1 forms of CSI (0x9b) and OSC (0x9d).
+_ESCAPE_SEQ = re.compile(
+    r"(?:\x1b\[[0-?]*[ -/]*[@-~])"
+    r"|(?:\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?)"
+    r"|(?:\x9b[0-?]*[ -/]*[@-~])"
+    r"|(?:\x9d[^\x07\x1b\x9c]*(?:\x07|\x9c|\x1b\\)?)"
+    r"|(?:\x1b[@-_])"
+)
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_BIDI = re.compile(r"[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
+_ANY_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def _picture(ch: str) -> str:
+    code = ord(ch)
+    if code < 0x20:
+        return chr(0x2400 + code)  # ␀ .. ␟, e.g. ␛ for ESC
+    if code == 0x7F:
+        return "\u2421"  # ␡
+    return f"<{code:02x}>"
+
+
+def visible(text: str | None, *, keep_newlines: bool = False) -> str:
+    """``text`` with every control character and escape sequence made visible.
+
+    ``ESC[31m`` becomes ``␛[31m``: the user sees what was stored, and the terminal
+    receives no control code. Tabs become spaces. Newlines become ``⏎`` unless
+    ``keep_newlines`` is set.
+    """
+    if not text:
+        return ""
+    text = text.replace("\t", " ")
+    if keep_newlines:
+        text = text.replace("\r\n", "\n")
+        parts = text.split("\n")
+        return "\n".join(_visible_line(p) for p in parts)
+    return _visible_line(text.replace("\r\n", "\n").replace("\n", " ⏎ "))
+
+
+def _visible_line(text: str) -> str:
+    text = _CONTROL.sub(lambda m: _picture(m.group()), text)
+    text = _ANY_CONTROL.sub(lambda m: _picture(m.group()), text)
+    return _BIDI.sub(lambda m: f"<U+{ord(m.group()):04X}>", text)
+
+
+def strip_escapes(text: str) -> str:
+    """Remove escape sequences and control characters (for imports that clean up)."""
+    text = _ESCAPE_SEQ.sub("", text)
+    return _CONTROL.sub("", text)
+
+
+def has_control(text: str, *, allow_newlines: bool = False) -> bool:
+    pattern = _CONTROL if allow_newlines else _ANY_CONTROL
+    if allow_newlines:
+        return bool(pattern.search(text.replace("\t", "")))
+    return bool(pattern.search(text))
+
+
+def normalise(text: str) -> str:
+    """NFC-normalised and trimmed."""
+    return unicodedata.normalize("NFC", text).strip()
+
+
+def single_line(text: str) -> str:
+    """Trimmed, NFC, inner whitespace runs folded to one space."""
+    return " ".join(normalise(text).split(" ")).strip()
+
+
+def key_of(text: str) -> str:
+    """The case-insensitive identity of a name: NFC, folded case, single spaces."""
+    return " ".join(unicodedata.normalize("NFC", text).casefold().split())
+
+
+def cell_width(text: str) -> int:
+    """Columns ``text`` takes in a terminal (wide East Asian characters and emoji count 2)."""
+    width = 0
+    for ch in text:
+        if unicodedata.combining(ch) or ch in "\u200b\u200d\ufe0f\ufe0e":
+            continue
+        eaw = unicodedata.east_asian_width(ch)
+        if eaw in ("W", "F") or ord(ch) >= 0x1F300:
+            width += 2
+        else:
+            width += 1
+    return width
+
+
+def fit(text: str, width: int) -> str:
+    """``text`` cut to ``width`` columns with an ellipsis, padded to exactly ``width``."""
+    if width <= 0:
+        return ""
+    if cell_width(text) <= width:
+        return text + " " * (width - cell_width(text))
+    out: list[str] = []
+    used = 0
+    for ch in text:
+        w = cell_width(ch)
+        if used + w > width - 1:
+            break
+        out.append(ch)
+        used += w
+    result = "".join(out) + "…"
+    return result + " " * (width - used - 1)

@@ -1,0 +1,121 @@
+"""CSV that real exports produce, and CSV that spreadsheets open safely.
+
+Reading copes with a UTF-8 BOM, ``,`` ``;`` or tab delimiters, quoted fields, blank
+trailing lines and Windows line ends, and numbers every row as a spreadsheet does
+(the header is row 1). Writing neutralises formula injection: a cell that starts with
+``=``, ``+``, ``-``, ``@`` or a control character is prefixed with ``'`` unless it is a
+plain number, and reading strips that prefix again, so an export re-imports unchanged.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_NUMBER = re.compile(r"^[+-]?[\d,]*\.?\d+$")
+
+
+class CsvError(ValueError):
+    """The file cannot be read as CSV. ``str()`` says why, in plain words."""
+
+
+@dataclass
+class CsvTable:
+    header: list[str]
+    rows: list[tuple[int, dict[str, str]]] = field(default_factory=list)
+    delimiter: str = ","
+
+
+def decode(data: bytes) -> str:
+    """Text from bytes: UTF-8 (with or without BOM), else Windows-1252."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace")
+
+
+def _sniff(sample: str) -> str:
+    first = sample.split("\n", 1)[0]
+    counts = {d: first.count(d) for d in (",", ";", "\t")}
+    best = max(counts, key=lambda d: counts[d])
+    return best if counts[best] else ","
+
+
+def _unguard(value: str) -> str:
+    if len(value) > 1 and value[0] == "'" and value[1] in _FORMULA_START:
+        return value[1:]
+    return value
+
+
+def read_csv(data: bytes | str, *, delimiter: str | None = None) -> CsvTable:
+    text = decode(data) if isinstance(data, bytes) else data.lstrip("\ufeff")
+    if "\x00" in text:
+        raise CsvError("the file is not text (it contains NUL bytes); export it as CSV")
+    if not text.strip():
+        raise CsvError("the file is empty")
+    delim = delimiter or _sniff(text[:4096])
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delim)
+    try:
+        header: list[str] | None = None
+        table = CsvTable(header=[], delimiter=delim)
+        for raw in reader:
+            number = reader.line_num
+            if header is None:
+                if not any(c.strip() for c in raw):
+                    continue
+                header = [c.strip() for c in raw]
+                seen: set[str] = set()
+                for name in header:
+                    key = name.lower()
+                    if not key:
+                        continue
+                    if key in seen:
+                        raise CsvError(f"the header names the column “{name}” twice")
+                    seen.add(key)
+                table.header = header
+                continue
+            if not any(c.strip() for c in raw):
+                continue  # blank lines, including trailing ones
+            if len(raw) > len(header):
+                extra = [c for c in raw[len(header) :] if c.strip()]
+                if extra:
+                    raise CsvError(
+                        f"row {number} has {len(raw)} cells but the header has "
+                        f"{len(header)} columns; check for an unquoted delimiter"
+                    )
+            values = {
+                h: _unguard(raw[i].strip()) if i < len(raw) else ""
+                for i, h in enumerate(header)
+                if h
+            }
+            table.rows.append((number, values))
+    except csv.Error as exc:
+        raise CsvError(f"line {reader.line_num}: {exc}") from exc
+    if header is None:
+        raise CsvError("the file has no header row")
+    return table
+
+
+def _guard(value: str) -> str:
+    if value and value[0] in _FORMULA_START and not _NUMBER.match(value):
+        return "'" + value
+    return value
+
+
+def write_csv(columns: Sequence[str], rows: Iterable[Mapping[str, object]]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow([_guard("" if row.get(c) is None else str(row.get(c))) for c in columns])
+    return out.getvalue()
+
+
+def iter_rows(table: CsvTable) -> Iterator[tuple[int, dict[str, str]]]:
+    yield from table.rows

@@ -1,0 +1,103 @@
+"""People: list and add the owners, requesters and actors.
+
+Cheap to import, like every service module: pydantic and SQLAlchemy load inside writes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from mops_tui.domain.errors import FieldError, NotFound, ValidationFailed
+from mops_tui.domain.text import key_of
+from mops_tui.services import audit
+from mops_tui.services.workspace import Workspace
+from mops_tui.store.queries import stack as q
+from mops_tui.store.reader import Row
+
+
+def list_people(ws: Workspace) -> list[Row]:
+    return q.people(ws.reader)
+
+
+def add_person(ws: Workspace, raw: Mapping[str, Any]) -> Row:
+    from sqlalchemy import select
+    from sqlalchemy.exc import IntegrityError
+
+    from mops_tui.domain.people import validate_person
+    from mops_tui.store.models import Person
+
+    person = validate_person(raw, ws.context())
+    try:
+        with ws.transaction() as s:
+            if s.scalar(select(Person.id).where(Person.handle == person.handle)) is not None:
+                raise ValidationFailed(
+                    [FieldError("handle", f"“{person.handle}” is already someone's handle")]
+                )
+            row = Person(
+                handle=person.handle,
+                name=person.name,
+                name_key=key_of(person.name),
+                email=person.email,
+                team=person.team,
+                active=True,
+                created_at=ws.now(),
+                created_by=ws.actor,
+            )
+            s.add(row)
+            s.flush()
+            audit.record(
+                s,
+                ws,
+                "person",
+                row.id,
+                "created",
+                f"added {person.name} ({person.handle})",
+                after=person.model_dump(),
+            )
+    except IntegrityError as exc:
+        raise ValidationFailed(
+            [FieldError("handle", f"“{person.handle}” is already someone's handle")]
+        ) from exc
+    return {"id": row.id, **person.model_dump()}
+
+
+def resolve(ws: Workspace, text: str | None) -> Row | None:
+    """The person ``text`` names (handle or full name), or ``None`` when blank.
+
+    Raises ``ValidationFailed`` on the ``owner`` field when nobody or several match.
+    """
+    if text is None or not str(text).strip():
+        return None
+    found = q.find_person(ws.reader, str(text))
+    exact = [
+        p
+        for p in found
+        if p["handle"] == str(text).strip().lower() or key_of(p["name"]) == key_of(str(text))
+    ]
+    if len(exact) == 1:
+        return exact[0]
+    shown = str(text).strip()[:40]
+    if not found:
+        raise ValidationFailed(
+            [
+                FieldError(
+                    "owner",
+                    f"“{shown}” is not a known person; add them under People "
+                    "(mops people add) or choose someone listed",
+                )
+            ]
+        )
+    if len(found) > 1:
+        names = ", ".join(p["handle"] for p in found[:5])
+        raise ValidationFailed(
+            [FieldError("owner", f"“{shown}” matches several people ({names}); use a handle")]
+        )
+    return found[0]
+
+
+def get_person(ws: Workspace, handle: str) -> Row:
+    row = q.person_by_handle(ws.reader, handle)
+    if row is None:
+        raise NotFound(f"nobody has the handle “{handle}”")
+    return row

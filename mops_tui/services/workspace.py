@@ -1,0 +1,116 @@
+"""The workspace a face works in: database, actor, clock, currency and policy."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from mops_tui import clock
+from mops_tui.domain.context import Context
+from mops_tui.domain.errors import DomainError
+from mops_tui.domain.tools import StackPolicy
+from mops_tui.store.reader import Reader
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
+    from sqlalchemy.orm import Session
+
+
+class WorkspaceError(DomainError):
+    exit_code = 1
+
+
+@dataclass
+class Workspace:
+    url: str
+    actor: str = "unknown"
+    today_fn: Callable[[], date] = clock.today
+    now_fn: Callable[[], datetime] = clock.now
+    policy: StackPolicy = field(default_factory=StackPolicy)
+
+    # -- time -------------------------------------------------------------
+    def today(self) -> date:
+        return self.today_fn()
+
+    def now(self) -> datetime:
+        return self.now_fn()
+
+    # -- database ---------------------------------------------------------
+    @cached_property
+    def reader(self) -> Reader:
+        return Reader(self.url)
+
+    @cached_property
+    def engine(self) -> Engine:
+        from mops_tui.store.engine import make_engine
+
+        return make_engine(self.url)
+
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        """One unit of work: commits on success, rolls back on any error."""
+        from sqlalchemy.orm import Session
+
+        with Session(self.engine, expire_on_commit=False) as session, session.begin():
+            yield session
+
+    @property
+    def sqlite_path(self) -> Path | None:
+        if self.url.startswith("sqlite:///"):
+            raw = self.url.removeprefix("sqlite:///")
+            return Path(raw) if raw and raw != ":memory:" else None
+        return None
+
+    def close(self) -> None:
+        if "reader" in self.__dict__:
+            self.reader.close()
+        if "engine" in self.__dict__:
+            self.engine.dispose()
+
+    # -- workspace settings ----------------------------------------------
+    @cached_property
+    def currency(self) -> str:
+        value = self.reader.scalar(
+            "SELECT value FROM workspace_settings WHERE key = :key", {"key": "currency"}
+        )
+        return str(value or "GBP")
+
+    def context(self) -> Context:
+        return Context(today=self.today(), currency=self.currency)
+
+    def refresh(self) -> None:
+        """Forget cached workspace settings (after another user changed them)."""
+        self.__dict__.pop("currency", None)
+
+
+def policy_from(config: dict[str, Any], currency_exponent: int = 2) -> StackPolicy:
+    """Build the Stack policy from a ``[stack]`` config table, with clear errors."""
+    defaults = StackPolicy()
+    try:
+        util = float(config.get("decommission_utilisation", defaults.decommission_utilisation))
+        min_cost_major = float(
+            config.get("decommission_min_cost", defaults.decommission_min_cost / 100)
+        )
+        review = int(config.get("review_months", defaults.review_months))
+        notice = int(config.get("notice_warning_days", defaults.notice_warning_days))
+    except (TypeError, ValueError) as exc:
+        raise WorkspaceError(
+            f"[stack] in the config file holds a value that is not a number: {exc}"
+        ) from None
+    if not 0 <= util <= 1:
+        raise WorkspaceError("[stack] decommission_utilisation must be between 0 and 1")
+    if review < 1 or notice < 0 or min_cost_major < 0:
+        raise WorkspaceError(
+            "[stack] review_months, notice_warning_days and decommission_min_cost must be positive"
+        )
+    return StackPolicy(
+        decommission_utilisation=util,
+        decommission_min_cost=round(min_cost_major * 10**currency_exponent),
+        review_months=review,
+        notice_warning_days=notice,
+    )

@@ -1,0 +1,134 @@
+"""The schema, as typed SQLAlchemy 2.x declarative models.
+
+Alembic migrations in ``db/versions`` build exactly these tables; a test compares an
+autogenerate diff against them. Money columns are integer minor units. Names that must
+be unique whatever their case carry a ``*_key`` column (casefolded in Python, so the
+rule is the same on SQLite and PostgreSQL).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+NAMING = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class Setting(Base):
+    """Workspace-wide settings shared by every user of the database (currency, …)."""
+
+    __tablename__ = "workspace_settings"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(String(200))
+
+
+class Person(Base):
+    __tablename__ = "people"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    handle: Mapped[str] = mapped_column(String(32), unique=True)
+    name: Mapped[str] = mapped_column(String(80))
+    name_key: Mapped[str] = mapped_column(String(80), index=True)
+    email: Mapped[str | None] = mapped_column(String(200))
+    team: Mapped[str] = mapped_column(String(80), default="")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    created_by: Mapped[str] = mapped_column(String(64))
+
+
+class Tool(Base):
+    __tablename__ = "tools"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(80))
+    name_key: Mapped[str] = mapped_column(String(80), unique=True)
+    search_key: Mapped[str] = mapped_column(String(400))
+    vendor: Mapped[str] = mapped_column(String(80))
+    category: Mapped[str] = mapped_column(String(40), index=True)
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"), index=True)
+    purpose: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(20), index=True)
+    annual_cost: Mapped[int | None] = mapped_column(BigInteger)
+    billing_cycle: Mapped[str | None] = mapped_column(String(20))
+    renewal_date: Mapped[date | None] = mapped_column(Date)
+    cancel_by: Mapped[date | None] = mapped_column(Date, index=True)
+    auto_renew: Mapped[bool] = mapped_column(Boolean, default=True)
+    notice_days: Mapped[int | None] = mapped_column(Integer)
+    seats_bought: Mapped[int | None] = mapped_column(Integer)
+    seats_used: Mapped[int | None] = mapped_column(Integer)
+    holds_personal_data: Mapped[bool] = mapped_column(Boolean, default=False)
+    dpa_signed_on: Mapped[date | None] = mapped_column(Date)
+    data_region: Mapped[str | None] = mapped_column(String(20))
+    last_reviewed_on: Mapped[date | None] = mapped_column(Date)
+    retired_on: Mapped[date | None] = mapped_column(Date)
+    retired_reason: Mapped[str | None] = mapped_column(Text)
+    website: Mapped[str | None] = mapped_column(String(200))
+    notes: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    created_by: Mapped[str] = mapped_column(String(64))
+    updated_at: Mapped[datetime] = mapped_column(DateTime)
+    updated_by: Mapped[str] = mapped_column(String(64))
+    version: Mapped[int] = mapped_column(Integer, nullable=False)
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class Integration(Base):
+    """A data flow between two tools. Removing one stamps ``removed_at``; rows stay."""
+
+    __tablename__ = "integrations"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    source_id: Mapped[int] = mapped_column(ForeignKey("tools.id"), index=True)
+    target_id: Mapped[int] = mapped_column(ForeignKey("tools.id"), index=True)
+    data: Mapped[str] = mapped_column(String(200))
+    personal: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    created_by: Mapped[str] = mapped_column(String(64))
+    removed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    removed_by: Mapped[str | None] = mapped_column(String(64))
+
+
+class AuditEntry(Base):
+    """Append-only: one row per change, with the record before and after as JSON text."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime)
+    actor: Mapped[str] = mapped_column(String(64))
+    entity: Mapped[str] = mapped_column(String(32))
+    entity_id: Mapped[int] = mapped_column(Integer)
+    action: Mapped[str] = mapped_column(String(32))
+    summary: Mapped[str] = mapped_column(Text, default="")
+    before_json: Mapped[str | None] = mapped_column(Text)
+    after_json: Mapped[str | None] = mapped_column(Text)
+
+    __table_args__ = (
+        Index("ix_audit_log_entity_entity_id", "entity", "entity_id"),
+        Index("ix_audit_log_at", "at"),
+    )

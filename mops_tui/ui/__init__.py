@@ -1,0 +1,1 @@
+"""The Textual face of mops. Calls services; never touches SQLAlchemy."""

@@ -1,0 +1,1 @@
+"""Screens: one per mode, plus the modal pickers, forms and help."""

@@ -1,0 +1,1 @@
+"""Reusable widgets: the record table, the schema-driven form, the detail view."""

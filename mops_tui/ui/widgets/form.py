@@ -1,0 +1,325 @@
+"""The one schema-driven form every screen uses.
+
+A form is built from field specs, which come from a pydantic input model's metadata
+(``domain.schema.form_fields``): title, help, widget kind, choices. It never holds a
+rule of its own: ``validate`` is a callable that runs the domain's validation on the
+raw text and raises ``ValidationFailed``; the form shows each message under its field.
+
+- Validation runs when a field loses focus (for the fields touched so far) and on
+  submit (for all of them).
+- Saving happens outside the form. When the save is refused, the screen hands the
+  error back with :meth:`ModelForm.show_errors`; the user's input stays as typed.
+
+Widget kinds: text, money, date, int (Input); textarea (TextArea); select, person,
+tool (Select with type-to-search); bool (Checkbox).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical, VerticalScroll
+from textual.message import Message
+from textual.widget import Widget
+from textual.widgets import Checkbox, Input, Label, Select, Static, TextArea
+
+from mops_tui.domain.errors import FieldError, ValidationFailed
+from mops_tui.domain.text import visible
+
+PLACEHOLDERS = {
+    "money": "12000, 12,000.50 or £12k",
+    "date": "2027-03-31, 31 Mar, +3m or today",
+    "int": "a whole number",
+}
+
+
+@dataclass
+class FieldSpec:
+    name: str
+    label: str
+    widget: str = "text"
+    help: str = ""
+    required: bool = False
+    placeholder: str = ""
+    choices: Sequence[tuple[str, str]] | None = None  # (label, value)
+    allow_blank: bool = True
+
+    @classmethod
+    def from_meta(
+        cls, meta: Mapping[str, Any], choices: Sequence[tuple[str, str]] | None = None
+    ) -> FieldSpec:
+        raw_choices = choices
+        if raw_choices is None and meta.get("choices"):
+            raw_choices = [(str(c).replace("_", " "), str(c)) for c in meta["choices"]]
+        return cls(
+            name=meta["name"],
+            label=meta["label"],
+            widget=meta.get("widget", "text"),
+            help=meta.get("help", ""),
+            required=bool(meta.get("required")),
+            placeholder=meta.get("placeholder", ""),
+            choices=raw_choices,
+            allow_blank=not bool(meta.get("required")),
+        )
+
+
+@dataclass
+class FormState:
+    touched: set[str] = field(default_factory=set)
+    errors: dict[str, list[str]] = field(default_factory=dict)
+    warnings: dict[str, list[str]] = field(default_factory=dict)
+
+
+def _id(name: str) -> str:
+    return f"field-{name}"
+
+
+class ModelForm(Widget):
+    """Fields, their errors, and a submit; the rules come from ``validate``."""
+
+    DEFAULT_CSS = """
+    ModelForm { height: auto; }
+    ModelForm .form-field { height: auto; margin-bottom: 1; }
+    ModelForm .form-label { color: $text; text-style: bold; }
+    ModelForm .form-help { color: $text-muted; }
+    ModelForm .form-error { color: $error; text-style: bold; display: none; }
+    ModelForm .form-error.-shown { display: block; }
+    ModelForm .form-warning { color: $warning; display: none; }
+    ModelForm .form-warning.-shown { display: block; }
+    ModelForm Input.-invalid, ModelForm TextArea.-invalid { border: tall $error; }
+    ModelForm Select.-invalid > SelectCurrent { border: tall $error; }
+    ModelForm TextArea { height: 5; }
+    ModelForm Select { width: 1fr; }
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "submit", "Save", priority=True, id="form.save"),
+    ]
+
+    class Submitted(Message):
+        def __init__(self, form: ModelForm, values: dict[str, str]) -> None:
+            super().__init__()
+            self.form = form
+            self.values = values
+
+        @property
+        def control(self) -> ModelForm:
+            return self.form
+
+    def __init__(
+        self,
+        specs: Sequence[FieldSpec],
+        values: Mapping[str, str] | None = None,
+        *,
+        validate: Callable[[dict[str, str]], list[FieldError] | None] | None = None,
+        id: str | None = None,
+    ) -> None:
+        super().__init__(id=id)
+        self.specs = list(specs)
+        self.initial = {k: ("" if v is None else str(v)) for k, v in (values or {}).items()}
+        self.validate_fn = validate
+        self.state = FormState()
+
+    # ------------------------------------------------------------- building
+
+    def compose(self) -> ComposeResult:
+        for spec in self.specs:
+            with Vertical(classes="form-field", id=f"wrap-{spec.name}"):
+                label = Text(spec.label + (" *" if spec.required else ""))
+                yield Label(label, classes="form-label")
+                yield self._input_for(spec)
+                if spec.help:
+                    yield Static(Text(spec.help), classes="form-help")
+                yield Static("", classes="form-error", id=f"error-{spec.name}")
+                yield Static("", classes="form-warning", id=f"warning-{spec.name}")
+
+    def _input_for(self, spec: FieldSpec) -> Widget:
+        value = self.initial.get(spec.name, "")
+        if spec.widget == "textarea":
+            area = TextArea(value, id=_id(spec.name), soft_wrap=True, tab_behavior="focus")
+            area.border_title = None
+            return area
+        if spec.widget in ("select", "person", "tool"):
+            options = [(Text(label), val) for label, val in (spec.choices or [])]
+            known = {val for _label, val in (spec.choices or [])}
+            current: Any = value if value in known else Select.NULL
+            if current is Select.NULL and not spec.allow_blank and options:
+                current = Select.NULL
+            return Select(
+                options,
+                value=current,
+                allow_blank=True,
+                prompt="choose…" if spec.required else "(none)",
+                id=_id(spec.name),
+                type_to_search=True,
+            )
+        if spec.widget == "bool":
+            checked = value.strip().lower() in ("yes", "true", "1", "y")
+            return Checkbox("yes", checked, id=_id(spec.name))
+        placeholder = spec.placeholder or PLACEHOLDERS.get(spec.widget, "")
+        return Input(value, placeholder=placeholder, id=_id(spec.name), select_on_focus=False)
+
+    # -------------------------------------------------------------- values
+
+    def values(self) -> dict[str, str]:
+        out: dict[str, str] = {}
+        for spec in self.specs:
+            widget = self.query_one(f"#{_id(spec.name)}")
+            if isinstance(widget, TextArea):
+                out[spec.name] = widget.text
+            elif isinstance(widget, Select):
+                out[spec.name] = "" if widget.value is Select.NULL else str(widget.value)
+            elif isinstance(widget, Checkbox):
+                out[spec.name] = "yes" if widget.value else "no"
+            elif isinstance(widget, Input):
+                out[spec.name] = widget.value
+        return out
+
+    def set_values(self, values: Mapping[str, str]) -> None:
+        for spec in self.specs:
+            if spec.name not in values:
+                continue
+            widget = self.query_one(f"#{_id(spec.name)}")
+            value = values[spec.name]
+            if isinstance(widget, TextArea):
+                widget.text = value
+            elif isinstance(widget, Select):
+                known = {v for _l, v in (spec.choices or [])}
+                widget.value = value if value in known else Select.NULL
+            elif isinstance(widget, Checkbox):
+                widget.value = value.strip().lower() in ("yes", "true", "1", "y")
+            elif isinstance(widget, Input):
+                widget.value = value
+
+    @property
+    def dirty(self) -> bool:
+        current = self.values()
+        return any(current.get(k, "") != self.initial.get(k, current.get(k, "")) for k in current)
+
+    # ---------------------------------------------------------- validation
+
+    def _field_of(self, widget: Widget) -> str | None:
+        node: Widget | None = widget
+        while node is not None and node is not self:
+            if node.id and node.id.startswith("field-"):
+                return node.id.removeprefix("field-")
+            node = node.parent  # type: ignore[assignment]
+        return None
+
+    def run_validation(self, show_all: bool = False) -> bool:
+        """Validate through the domain; show messages; True when nothing is refused."""
+        if self.validate_fn is None:
+            return True
+        errors: list[FieldError] = []
+        try:
+            extra = self.validate_fn(self.values())
+            errors.extend(extra or [])
+        except ValidationFailed as exc:
+            errors.extend(exc.fields)
+            errors.extend(exc.warnings)
+        if show_all:
+            self.state.touched.update(s.name for s in self.specs)
+        self._display(errors)
+        return not any(not e.warning for e in errors)
+
+    def show_errors(self, failure: ValidationFailed) -> None:
+        """Show a refusal that came back from the service (duplicate name, …)."""
+        self.state.touched.update(s.name for s in self.specs)
+        self._display(list(failure.fields) + list(failure.warnings))
+        self.focus_first_error()
+
+    def _display(self, errors: Sequence[FieldError]) -> None:
+        by_field: dict[str, list[str]] = {}
+        warn_field: dict[str, list[str]] = {}
+        names = {s.name for s in self.specs}
+        stray: list[str] = []
+        for err in errors:
+            target = warn_field if err.warning else by_field
+            if err.field in names:
+                target.setdefault(err.field, []).append(err.message)
+            elif not err.warning:
+                stray.append(str(err))
+        self.state.errors, self.state.warnings = by_field, warn_field
+        for spec in self.specs:
+            shown = spec.name in self.state.touched
+            messages = by_field.get(spec.name, []) if shown else []
+            warnings = warn_field.get(spec.name, []) if shown else []
+            error_box = self.query_one(f"#error-{spec.name}", Static)
+            error_box.update(Text(visible("; ".join(messages))))
+            error_box.set_class(bool(messages), "-shown")
+            warning_box = self.query_one(f"#warning-{spec.name}", Static)
+            warning_box.update(Text(visible("Check: " + "; ".join(warnings)) if warnings else ""))
+            warning_box.set_class(bool(warnings), "-shown")
+            self.query_one(f"#{_id(spec.name)}").set_class(bool(messages), "-invalid")
+        if stray:
+            self.notify(
+                "\n".join(visible(s) for s in stray),
+                severity="error",
+                title="Not saved",
+                markup=False,
+            )
+
+    def focus_first_error(self) -> None:
+        for spec in self.specs:
+            if self.state.errors.get(spec.name):
+                self.query_one(f"#{_id(spec.name)}").focus()
+                return
+
+    def error_for(self, name: str) -> str:
+        return "; ".join(self.state.errors.get(name, []))
+
+    # -------------------------------------------------------------- events
+
+    @on(Input.Blurred)
+    def _blurred(self, event: Input.Blurred) -> None:
+        name = self._field_of(event.input)
+        if name:
+            self.state.touched.add(name)
+            self.run_validation()
+
+    @on(Select.Changed)
+    @on(Checkbox.Changed)
+    def _changed(self, event: Select.Changed | Checkbox.Changed) -> None:
+        name = self._field_of(event.control)
+        if name and self.is_mounted:
+            self.state.touched.add(name)
+            self.run_validation()
+
+    def on_descendant_blur(self, event: Any) -> None:
+        widget = getattr(event, "widget", None) or getattr(event, "control", None)
+        if isinstance(widget, TextArea):
+            name = self._field_of(widget)
+            if name:
+                self.state.touched.add(name)
+                self.run_validation()
+
+    @on(Input.Submitted)
+    def _enter(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.screen.focus_next()
+
+    def action_submit(self) -> None:
+        if self.run_validation(show_all=True):
+            self.post_message(self.Submitted(self, self.values()))
+        else:
+            self.focus_first_error()
+            count = sum(1 for v in self.state.errors.values() if v)
+            self.notify(
+                f"{count} field{'s' if count != 1 else ''} need attention; each says why under it.",
+                severity="warning",
+                title="Not saved",
+            )
+
+
+class FormBody(VerticalScroll):
+    """The scrolling area a form sits in (so long forms work at 80x24)."""
+
+    DEFAULT_CSS = """
+    FormBody { height: 1fr; padding: 0 1; }
+    """
