@@ -19,7 +19,6 @@ _MULTIPLIERS = {"k": Decimal(1_000), "m": Decimal(1_000_000), "bn": Decimal(1_00
 # value well inside a 64-bit integer column.
 MAX_MAJOR = Decimal(1_000_000_000)
 
-_CODE_RE = re.compile(r"^(?:[A-Z]{3})\s*|\s*(?:[A-Z]{3})$")
 _GROUPED = re.compile(r"^\d{1,3}(?:,\d{3})+(?:\.\d+)?$")
 _GROUPED_COMMA = re.compile(r"^\d{1,3}(?:\.\d{3})+(?:,\d+)?$")
 _PLAIN = re.compile(r"^\d+(?:\.\d+)?$")
@@ -56,21 +55,29 @@ def parse_money(
     shown = s if len(s) <= 30 else s[:27] + "..."
     example = "type a number such as 12000, 12,000.50 or £12k"
 
-    negative = False
+    signs = 0
     if s.startswith("(") and s.endswith(")"):
-        negative, s = True, s[1:-1].strip()
-    if s.startswith(("-", "\u2212")):
-        negative, s = True, s[1:].strip()
-    elif s.startswith("+"):
-        s = s[1:].strip()
-    # Symbols and codes may stand either side, and a sign may follow a symbol (£-5).
-    s = s.strip(_SYMBOL_CHARS).strip()
-    s = _CODE_RE.sub("", s.upper()).lower() if re.search(r"[A-Za-z]{3}", s) else s
-    if s.startswith(("-", "\u2212")):
-        negative, s = True, s[1:].strip()
+        signs, s = 1, s[1:-1].strip()
+    markers: list[str] = []
+    for _ in range(2):  # a sign and a currency marker, in either order
+        if s.startswith(("-", "\u2212")):
+            signs, s = signs + 1, s[1:].strip()
+        elif s.startswith("+"):
+            s = s[1:].strip()
+        s, found = _strip_currency(s)
+        markers += found
     if s.endswith("-"):
-        negative, s = True, s[:-1].strip()
-    s = s.strip(_SYMBOL_CHARS).strip()
+        signs, s = signs + 1, s[:-1].strip()
+    if signs > 1:
+        raise MoneyError(f"“{shown}” has more than one minus sign")
+    negative = signs == 1
+    for marker in markers:
+        if currency.upper() not in _CURRENCY_OF.get(marker, (marker,)):
+            code = currency.upper()
+            raise MoneyError(
+                f"“{shown}” is in {_NAMES.get(marker, marker)}, but this workspace keeps "
+                f"amounts in {code}; enter it in {code}"
+            )
 
     multiplier = Decimal(1)
     low = s.lower()
@@ -118,6 +125,38 @@ def parse_money(
     return minor
 
 
+_CURRENCY_OF: dict[str, tuple[str, ...]] = {
+    "£": ("GBP",),
+    "$": ("USD", "AUD", "CAD", "NZD", "SGD", "HKD", "MXN"),
+    "€": ("EUR",),
+    "¥": ("JPY", "CNY"),
+    "₹": ("INR",),
+}
+_NAMES = {"£": "pounds", "$": "dollars", "€": "euros", "¥": "yen", "₹": "rupees"}
+_LEADING_CODE = re.compile(r"^([A-Za-z]{3})\s*(?=[\d.,(+\-\u2212£$€¥₹])")
+_TRAILING_CODE = re.compile(r"(?<=[\d.)\s])\s*([A-Za-z]{3})$")
+
+
+def _strip_currency(s: str) -> tuple[str, list[str]]:
+    """Remove a currency symbol or ISO code from either end; return what was found."""
+    found: list[str] = []
+    if s and s[0] in _SYMBOL_CHARS:
+        found.append(s[0])
+        s = s[1:].strip()
+    if s and s[-1] in _SYMBOL_CHARS:
+        found.append(s[-1])
+        s = s[:-1].strip()
+    m = _LEADING_CODE.match(s)
+    if m and m.group(1).lower() not in ("bn",):
+        found.append(m.group(1).upper())
+        s = s[m.end() :].strip()
+    m = _TRAILING_CODE.search(s)
+    if m and m.group(1).lower() not in ("bn",):
+        found.append(m.group(1).upper())
+        s = s[: m.start()].strip()
+    return s, found
+
+
 def _swap(s: str) -> str:
     return s.replace(".", "\0").replace(",", ".").replace("\0", ",")
 
@@ -154,19 +193,25 @@ def format_money(
 
 
 def format_compact(minor: int | None, currency: str = "GBP", empty: str = "—") -> str:
-    """A short form for narrow columns: £950, £12.5k, £1.2m."""
+    """A short form for narrow columns: £950, £1.2k, £12k, £1.5m."""
     if minor is None:
         return empty
     places = exponent(currency)
-    major = abs(minor) / (10**places) if places else abs(minor)
+    major = Decimal(abs(minor)).scaleb(-places)
     sign = "-" if minor < 0 else ""
     sym = SYMBOLS.get(currency.upper(), currency.upper() + " ")
-    if major >= 1_000_000:
-        text = f"{major / 1_000_000:.1f}".rstrip("0").rstrip(".") + "m"
-    elif major >= 10_000:
-        text = f"{major / 1_000:.0f}k"
-    elif major >= 1_000:
-        text = f"{major / 1_000:.1f}".rstrip("0").rstrip(".") + "k"
+
+    def short(value: Decimal, digits: int) -> str:
+        text = f"{value:.{digits}f}"
+        return text.rstrip("0").rstrip(".") if "." in text else text
+
+    # Round first, then choose the unit, so £999,999.50 reads £1m, not £1000k.
+    if round(major) >= 999_950 or major >= 1_000_000:
+        text = short(major / 1_000_000, 1) + "m"
+    elif round(major / 1_000) >= 10 or major >= 9_999.5:
+        text = short(major / 1_000, 0) + "k"
+    elif round(major) >= 1_000:
+        text = short(major / 1_000, 1) + "k"
     else:
-        text = f"{major:.0f}"
+        text = short(major, 0)
     return f"{sign}{sym}{text}"

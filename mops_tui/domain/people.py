@@ -10,6 +10,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from mops_tui.domain.errors import FieldError
 from mops_tui.domain.schema import Context, text_field, validate_input
+from mops_tui.domain.text import has_control
 
 HANDLE_RE = re.compile(r"^[a-z][a-z0-9._-]{0,31}$")
 _EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -31,7 +32,7 @@ def _email(value: Any) -> str | None:
     text = str(value or "").strip()
     if not text:
         return None
-    if len(text) > 200 or not _EMAIL_RE.match(text):
+    if len(text) > 200 or has_control(text) or not _EMAIL_RE.match(text):
         raise ValueError(f"“{text[:40]}” is not an email address")
     return text
 

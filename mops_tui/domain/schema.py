@@ -16,6 +16,7 @@ global, so a rule gives the same answer in a test as in the app.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from datetime import date
 from typing import Annotated, Any, TypeVar
@@ -25,7 +26,7 @@ from pydantic import BaseModel, BeforeValidator, ValidationError, ValidationInfo
 from mops_tui.domain.context import Context
 from mops_tui.domain.dates import DateError, parse_date
 from mops_tui.domain.errors import FieldError, ValidationFailed
-from mops_tui.domain.money import MoneyError, parse_money
+from mops_tui.domain.money import MAX_MAJOR, MoneyError, exponent, parse_money
 from mops_tui.domain.text import has_control, normalise, single_line
 
 M = TypeVar("M", bound=BaseModel)
@@ -50,9 +51,15 @@ def money_field(allow_negative: bool = False) -> Callable[[Any, ValidationInfo],
     def parse(value: Any, info: ValidationInfo) -> int | None:
         if _blank(value):
             return None
-        if isinstance(value, int) and not isinstance(value, bool):
-            return value  # already minor units (from the store or a service)
         ctx = _ctx(info)
+        if isinstance(value, int) and not isinstance(value, bool):
+            # Already minor units (from the store or a service): same limits as typed text.
+            if value < 0 and not allow_negative:
+                raise ValueError("cannot be negative")
+            limit = int(MAX_MAJOR) * 10 ** exponent(ctx.get("currency", "GBP"))
+            if abs(value) > limit:
+                raise ValueError("is too large; the most mops records is 1,000,000,000")
+            return value
         try:
             return parse_money(
                 str(value), ctx.get("currency", "GBP"), allow_negative=allow_negative
@@ -84,11 +91,13 @@ def text_field(
             value = ""
         if not isinstance(value, str):
             value = str(value)
+        if multiline:
+            value = value.replace("\r\n", "\n")
+        if has_control(value.strip(), allow_newlines=multiline):
+            raise ValueError("contains control characters or terminal escape codes; remove them")
         text = normalise(value) if multiline else single_line(value)
         if required and not text:
             raise ValueError(f"enter {what}")
-        if has_control(text, allow_newlines=multiline):
-            raise ValueError("contains control characters or terminal escape codes; remove them")
         if len(text) > max_len:
             raise ValueError(f"is {len(text):,} characters long; keep it to {max_len:,} or fewer")
         return text
@@ -118,9 +127,9 @@ def _count(value: Any) -> int | None:
         n = value
     else:
         s = str(value).strip().replace(",", "").replace("_", "")
-        if s.startswith("-") and s[1:].isdigit():
+        if re.fullmatch(r"-[0-9]+", s):
             raise ValueError("cannot be negative")
-        if not s.isdigit():
+        if not re.fullmatch(r"[0-9]+", s):
             raise ValueError(f"“{str(value).strip()[:30]}” is not a whole number")
         n = int(s)
     if n < 0:
@@ -130,7 +139,9 @@ def _count(value: Any) -> int | None:
     return n
 
 
-def choice_field(choices: tuple[str, ...], what: str) -> Callable[[Any], str | None]:
+def choice_field(
+    choices: tuple[str, ...], what: str, *, required: bool = False
+) -> Callable[[Any], str | None]:
     """Accept a choice case-insensitively, by key or by its words (``under review``)."""
     lookup = {c.lower(): c for c in choices}
     lookup.update({c.lower().replace("_", " "): c for c in choices})
@@ -138,6 +149,8 @@ def choice_field(choices: tuple[str, ...], what: str) -> Callable[[Any], str | N
 
     def parse(value: Any) -> str | None:
         if _blank(value):
+            if required:
+                raise ValueError(f"choose a {what}: " + ", ".join(choices))
             return None
         key = " ".join(str(value).strip().lower().split())
         if key in lookup:

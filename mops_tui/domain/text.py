@@ -78,7 +78,7 @@ def normalise(text: str) -> str:
 
 def single_line(text: str) -> str:
     """Trimmed, NFC, inner whitespace runs folded to one space."""
-    return " ".join(normalise(text).split(" ")).strip()
+    return " ".join(normalise(text).split())
 
 
 def key_of(text: str) -> str:

@@ -6,6 +6,7 @@ through them. The rules themselves live in :mod:`mops_tui.domain.tools`.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Annotated, Any
 
@@ -23,6 +24,7 @@ from mops_tui.domain.schema import (
     text_field,
     validate_input,
 )
+from mops_tui.domain.text import has_control
 
 Name = Annotated[str, BeforeValidator(text_field(tools.NAME_MAX, required=True, what="a name"))]
 Vendor = Annotated[
@@ -35,11 +37,27 @@ Purpose = Annotated[
     ),
 ]
 Notes = Annotated[str, BeforeValidator(text_field(tools.NOTES_MAX, multiline=True))]
-Handle = Annotated[
-    str | None, BeforeValidator(lambda v: (str(v).strip().lower() or None) if v else None)
+
+
+def _owner(value: Any) -> str | None:
+    """A person's handle or full name; the service resolves it to a known person."""
+    if value is None or not str(value).strip():
+        return None
+    text = " ".join(str(value).split())
+    if has_control(text):
+        raise ValueError("contains control characters or terminal escape codes; remove them")
+    if len(text) > 80:
+        raise ValueError("is too long for a person's handle or name")
+    return text.lower()
+
+
+Handle = Annotated[str | None, BeforeValidator(_owner)]
+Category = Annotated[
+    str, BeforeValidator(choice_field(tools.CATEGORIES, "category", required=True))
 ]
-Category = Annotated[str, BeforeValidator(choice_field(tools.CATEGORIES, "category"))]
-Status = Annotated[str, BeforeValidator(choice_field(tools.STATUSES, "lifecycle status"))]
+Status = Annotated[
+    str, BeforeValidator(choice_field(tools.STATUSES, "lifecycle status", required=True))
+]
 Cycle = Annotated[str | None, BeforeValidator(choice_field(tools.BILLING_CYCLES, "billing cycle"))]
 Region = Annotated[str | None, BeforeValidator(choice_field(tools.REGIONS, "data region"))]
 Website = Annotated[str | None, BeforeValidator(lambda v: _website(v))]
@@ -49,6 +67,8 @@ def _website(value: Any) -> str | None:
     if value is None or not str(value).strip():
         return None
     text = str(value).strip()
+    if has_control(text):
+        raise ValueError("contains control characters or terminal escape codes; remove them")
     if any(c.isspace() for c in text) or "." not in text or len(text) > 200:
         raise ValueError(f"“{text[:40]}” is not a web address; type it as example.com")
     if not text.lower().startswith(("http://", "https://")):
@@ -62,7 +82,7 @@ def _notice(value: Any) -> int | None:
     text = str(value).strip().lower()
     for suffix in ("days", "day", "d"):
         text = text.removesuffix(suffix).strip()
-    if not text.lstrip("-").isdigit():
+    if not re.fullmatch(r"-?[0-9]+", text):
         raise ValueError(f"“{str(value).strip()[:30]}” is not a number of days")
     days = int(text)
     if days < 0:

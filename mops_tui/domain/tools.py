@@ -26,14 +26,14 @@ STATUSES: tuple[str, ...] = (
     "decommissioning",
     "retired",
 )
-# Allowed lifecycle moves. Retiring is allowed from any live state; nothing leaves
-# ``retired`` (history stays, and a re-adoption starts a fresh evaluation record).
+# Allowed lifecycle moves. Retiring is allowed from any live state. A retired tool
+# can only be taken back into evaluation (re-adoption); its history stays.
 TRANSITIONS: dict[str, tuple[str, ...]] = {
     "evaluating": ("active", "retired"),
     "active": ("under_review", "decommissioning", "retired"),
     "under_review": ("active", "decommissioning", "retired"),
     "decommissioning": ("active", "retired"),
-    "retired": (),
+    "retired": ("evaluating",),
 }
 # States in which the team is paying under a contract.
 UNDER_CONTRACT = frozenset({"active", "under_review", "decommissioning"})
@@ -177,8 +177,6 @@ def transition_errors(
         return [FieldError("status", f"the tool is already {status_label(current)}")]
     allowed = TRANSITIONS[current]
     if target not in allowed:
-        if not allowed:
-            return [FieldError("status", "a retired tool stays retired; add it again to re-adopt")]
         options = ", ".join(status_label(s) for s in allowed)
         return [
             FieldError(

@@ -24,7 +24,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Vertical, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Checkbox, Input, Label, Select, Static, TextArea
@@ -85,17 +85,25 @@ class ModelForm(Widget):
 
     DEFAULT_CSS = """
     ModelForm { height: auto; }
-    ModelForm .form-field { height: auto; margin-bottom: 1; }
-    ModelForm .form-label { color: $text; text-style: bold; }
+    ModelForm .form-field { height: auto; }
+    ModelForm .form-row { height: auto; }
+    ModelForm .form-label { width: 22; color: $text; text-style: bold; padding-right: 1; }
+    ModelForm .form-under { padding-left: 22; height: auto; }
     ModelForm .form-help { color: $text-muted; }
     ModelForm .form-error { color: $error; text-style: bold; display: none; }
     ModelForm .form-error.-shown { display: block; }
     ModelForm .form-warning { color: $warning; display: none; }
     ModelForm .form-warning.-shown { display: block; }
-    ModelForm Input.-invalid, ModelForm TextArea.-invalid { border: tall $error; }
-    ModelForm Select.-invalid > SelectCurrent { border: tall $error; }
-    ModelForm TextArea { height: 5; }
+    ModelForm Input { width: 1fr; background: $boost; }
+    ModelForm Input:focus { background: $primary 25%; }
+    ModelForm Input.-invalid { background: $error 25%; }
+    ModelForm TextArea { height: 4; width: 1fr; border: none; background: $boost; }
+    ModelForm TextArea:focus { background: $primary 25%; border: none; }
+    ModelForm TextArea.-invalid { background: $error 25%; }
     ModelForm Select { width: 1fr; }
+    ModelForm Select.-invalid > SelectCurrent { background: $error 25%; }
+    ModelForm Checkbox { border: none; padding: 0; background: $surface; }
+    ModelForm Checkbox:focus { background: $primary 25%; }
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -131,20 +139,22 @@ class ModelForm(Widget):
     def compose(self) -> ComposeResult:
         for spec in self.specs:
             with Vertical(classes="form-field", id=f"wrap-{spec.name}"):
-                label = Text(spec.label + (" *" if spec.required else ""))
-                yield Label(label, classes="form-label")
-                yield self._input_for(spec)
-                if spec.help:
-                    yield Static(Text(spec.help), classes="form-help")
-                yield Static("", classes="form-error", id=f"error-{spec.name}")
-                yield Static("", classes="form-warning", id=f"warning-{spec.name}")
+                with Horizontal(classes="form-row"):
+                    label = Text(spec.label + (" *" if spec.required else ""))
+                    yield Label(label, classes="form-label")
+                    yield self._input_for(spec)
+                with Vertical(classes="form-under"):
+                    if spec.help:
+                        yield Static(Text(spec.help), classes="form-help")
+                    yield Static("", classes="form-error", id=f"error-{spec.name}")
+                    yield Static("", classes="form-warning", id=f"warning-{spec.name}")
 
     def _input_for(self, spec: FieldSpec) -> Widget:
         value = self.initial.get(spec.name, "")
         if spec.widget == "textarea":
-            area = TextArea(value, id=_id(spec.name), soft_wrap=True, tab_behavior="focus")
-            area.border_title = None
-            return area
+            return TextArea(
+                value, id=_id(spec.name), soft_wrap=True, tab_behavior="focus", compact=True
+            )
         if spec.widget in ("select", "person", "tool"):
             options = [(Text(label), val) for label, val in (spec.choices or [])]
             known = {val for _label, val in (spec.choices or [])}
@@ -158,12 +168,19 @@ class ModelForm(Widget):
                 prompt="choose…" if spec.required else "(none)",
                 id=_id(spec.name),
                 type_to_search=True,
+                compact=True,
             )
         if spec.widget == "bool":
             checked = value.strip().lower() in ("yes", "true", "1", "y")
-            return Checkbox("yes", checked, id=_id(spec.name))
+            return Checkbox("yes", checked, id=_id(spec.name), compact=True)
         placeholder = spec.placeholder or PLACEHOLDERS.get(spec.widget, "")
-        return Input(value, placeholder=placeholder, id=_id(spec.name), select_on_focus=False)
+        return Input(
+            value,
+            placeholder=placeholder,
+            id=_id(spec.name),
+            select_on_focus=False,
+            compact=True,
+        )
 
     # -------------------------------------------------------------- values
 

@@ -310,7 +310,7 @@ class RecordTable(ScrollView, Generic[R], can_focus=True):
         for number, rows in message.pages.items():
             self._store(number, rows)
         self._loaded = True
-        self.virtual_size = Size(self.size.width, self.total + 1)
+        self.virtual_size = Size(0, self.total + 1)
         if message.cursor is not None:
             self.cursor_row = message.cursor
         else:
@@ -394,7 +394,7 @@ class RecordTable(ScrollView, Generic[R], can_focus=True):
 
     def on_resize(self, event: events.Resize) -> None:
         self._layout_width = -1
-        self.virtual_size = Size(event.size.width, self.total + 1)
+        self.virtual_size = Size(0, self.total + 1)
 
     # -------------------------------------------------------------- painting
 

@@ -180,12 +180,6 @@ def test_single_line_trims_and_normalises(text: str, expected: str) -> None:
     assert single_line(text) == expected
 
 
-@pytest.mark.xfail(
-    reason="BUG: text.single_line does not fold inner whitespace runs as its docstring "
-    "says: ' '.join(s.split(' ')) is a no-op, so 'Hub   Spot' stays 'Hub   Spot' "
-    "(and tool names are stored with the doubled spaces)",
-    strict=True,
-)
 @pytest.mark.parametrize(("text", "expected"), [("Hub   Spot", "Hub Spot"), ("a  b  c", "a b c")])
 def test_single_line_folds_inner_space_runs(text: str, expected: str) -> None:
     assert single_line(text) == expected

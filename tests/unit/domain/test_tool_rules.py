@@ -79,7 +79,11 @@ def test_every_tool_needs_an_owner(status: str, owner: str | None) -> None:
 
 @pytest.mark.parametrize(
     ("status", "label"),
-    [("active", "active"), ("under_review", "under review"), ("decommissioning", "decommissioning")],
+    [
+        ("active", "active"),
+        ("under_review", "under review"),
+        ("decommissioning", "decommissioning"),
+    ],
 )
 def test_under_contract_needs_cost_and_renewal(status: str, label: str) -> None:
     errors = by_field(
@@ -147,12 +151,7 @@ def test_seats_within_licence_pass(bought: int | None, used: int | None) -> None
 # ---------------------------------------------------------------------------
 
 ALLOWED = [(a, b) for a, targets in TRANSITIONS.items() for b in targets if b != "retired"]
-REFUSED = [
-    (a, b)
-    for a in STATUSES
-    for b in STATUSES
-    if a != b and b not in TRANSITIONS[a] and a != "retired"
-]
+REFUSED = [(a, b) for a in STATUSES for b in STATUSES if a != b and b not in TRANSITIONS[a]]
 
 
 def test_transition_table_names_only_statuses() -> None:
@@ -184,11 +183,30 @@ def test_evaluating_cannot_jump_to_decommissioning() -> None:
     )
 
 
-@pytest.mark.parametrize("target", ["evaluating", "active", "under_review", "decommissioning"])
-def test_retired_stays_retired(target: str) -> None:
-    assert transition_errors("retired", target) == [
-        FieldError("status", "a retired tool stays retired; add it again to re-adopt")
+def test_retired_can_only_go_back_to_evaluation() -> None:
+    # Re-adoption starts a fresh evaluation; nothing else leaves retired.
+    assert transition_errors("retired", "evaluating") == []
+    assert transition_errors("retired", "active") == [
+        FieldError(
+            "status",
+            "a tool cannot go from retired to active; from retired it can become: evaluating",
+        )
     ]
+
+
+@pytest.mark.parametrize(
+    ("current", "targets"),
+    [
+        ("evaluating", {"active", "retired"}),
+        ("active", {"under_review", "decommissioning", "retired"}),
+        ("under_review", {"active", "decommissioning", "retired"}),
+        ("decommissioning", {"active", "retired"}),
+        ("retired", {"evaluating"}),
+    ],
+)
+def test_lifecycle_moves(current: str, targets: set[str]) -> None:
+    # The lifecycle of PRODUCT.md §1; retiring is allowed from every live state.
+    assert set(TRANSITIONS[current]) == targets
 
 
 @pytest.mark.parametrize("status", STATUSES)
@@ -449,9 +467,7 @@ def test_compliance_not_tripped() -> None:
 def test_renewal_passed() -> None:
     flag = only(view(renewal_date=date(2026, 11, 28)), "renewal")
     assert flag.label == "RENEWAL"
-    assert flag.reason == (
-        "The renewal date 2026-11-28 has passed; record the new contract term."
-    )
+    assert flag.reason == ("The renewal date 2026-11-28 has passed; record the new contract term.")
 
 
 @pytest.mark.parametrize("status", ["under_review", "decommissioning"])
@@ -508,6 +524,9 @@ def test_notice_not_tripped() -> None:
     assert "notice" not in codes(view(renewal_date=date(2027, 1, 29)))  # 31 days away
     assert "notice" not in codes(view(renewal_date=date(2026, 12, 9), auto_renew=False))
     assert "notice" not in codes(view(status="evaluating", renewal_date=date(2026, 12, 9)))
+    # A free tool costs nothing to let renew.
+    assert "notice" not in codes(view(renewal_date=date(2026, 12, 9), annual_cost=0))
+    assert "notice" not in codes(view(renewal_date=date(2026, 12, 9), annual_cost=None))
     # Once the renewal itself has passed, only the renewal flag shows.
     assert codes(view(renewal_date=date(2026, 11, 1))) == ["renewal"]
 

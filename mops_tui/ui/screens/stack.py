@@ -1,0 +1,785 @@
+"""The Stack mode: the tool inventory as a filterable table with a detail pane."""
+
+from __future__ import annotations
+
+import contextlib
+from datetime import date
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Footer, Input, Static
+
+from mops_tui.domain import tools as rules
+from mops_tui.domain.errors import DomainError, FieldError
+from mops_tui.domain.money import format_compact, format_money
+from mops_tui.domain.schema import form_fields
+from mops_tui.domain.tool_schema import (
+    EDIT_FIELDS,
+    IntegrationInput,
+    ToolInput,
+    TransitionInput,
+    validate_integration,
+    validate_tool,
+)
+from mops_tui.domain.tools import ToolView
+from mops_tui.services import people as people_service
+from mops_tui.services import stack
+from mops_tui.ui.screens.modals import Choice, ConfirmScreen, FormScreen, PickerScreen
+from mops_tui.ui.widgets.detail import DetailPane, Doc
+from mops_tui.ui.widgets.form import FieldSpec
+from mops_tui.ui.widgets.record_table import Column, RecordTable
+
+if TYPE_CHECKING:
+    from mops_tui.ui.app import MopsApp
+
+STATUS_STYLE = {
+    "evaluating": "cyan",
+    "active": "green",
+    "under_review": "yellow",
+    "decommissioning": "yellow",
+    "retired": "dim",
+}
+SHORT_STATUS = {"under_review": "in review", "decommissioning": "decommission"}
+NEW_TOOL_STATUSES = ("evaluating", "active")
+
+
+def _flag_style(view: ToolView, today: date, app: MopsApp) -> str | None:
+    codes = {f.code for f in view.flags(today, app.ws.policy, app.ws.currency)}
+    if "compliance" in codes:
+        return "error"
+    return "warn" if codes else None
+
+
+class StackScreen(Screen[None]):
+    """Mode 2: the MarTech tool inventory."""
+
+    DEFAULT_CSS = """
+    StackScreen #stack-body { height: 1fr; }
+    StackScreen #tools { width: 1fr; }
+    StackScreen #detail { width: 56; display: none; }
+    StackScreen.-wide #detail { display: block; width: 2fr; }
+    StackScreen.-wide #tools { width: 3fr; }
+    StackScreen.-detail-open #detail { display: block; }
+    StackScreen.-narrow.-detail-open #detail { width: 1fr; }
+    StackScreen.-narrow.-detail-open #tools { display: none; }
+    StackScreen #filter { display: none; height: 3; }
+    StackScreen #filter.-shown { display: block; }
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("slash", "filter", "Filter", id="stack.filter"),
+        Binding("n", "new", "New tool", id="stack.new"),
+        Binding("e", "edit", "Edit", id="stack.edit"),
+        Binding("t", "move", "Status", id="stack.move"),
+        Binding("i", "integrate", "Integrate", id="stack.integrate"),
+        Binding("x", "unintegrate", "Unlink", show=False, id="stack.unintegrate"),
+        Binding("p", "people", "People", id="stack.people"),
+        Binding("r", "reload", "Reload", show=False, id="stack.reload"),
+        Binding("escape", "back", "Back", show=False, id="stack.back"),
+        Binding("tab", "switch_pane", "Pane", show=False, id="stack.pane"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._filter_timer: Timer | None = None
+        self._selected: ToolView | None = None
+        self._detail_for: int | None = None
+
+    @property
+    def mops(self) -> MopsApp:
+        return self.app  # type: ignore[return-value]
+
+    # ------------------------------------------------------------ layout
+
+    def compose(self) -> ComposeResult:
+        app = self.mops
+        yield Static(id="topbar")
+        yield Input(
+            placeholder="filter: name, vendor, category or owner · status:active owner:ana "
+            "cat:crm · Enter keeps it, Esc clears",
+            id="filter",
+        )
+        with Horizontal(id="stack-body"):
+            yield RecordTable(
+                stack.ToolListing(app.ws),
+                self._columns(),
+                key=lambda v: v.id,
+                sort="name",
+                empty_text="No tools match. Press n to add one, or Esc to clear the filter.",
+                id="tools",
+            )
+            yield DetailPane(id="detail")
+        yield Footer()
+
+    def _columns(self) -> list[Column[ToolView]]:
+        app = self.mops
+        currency = app.ws.currency
+
+        def today() -> date:
+            return app.ws.today()
+
+        def flags(v: ToolView) -> str:
+            return " ".join(f.label for f in v.flags(today(), app.ws.policy, currency))
+
+        def util(v: ToolView) -> str:
+            u = v.utilisation
+            return "—" if u is None else f"{min(u, 9.99):.0%}"
+
+        def status_style(v: ToolView) -> str | None:
+            return {"retired": "dim", "evaluating": "dim"}.get(v.status)
+
+        return [
+            Column("name", "Tool", lambda v: v.name, min_width=14, priority=10),
+            Column("category", "Category", lambda v: v.category, width=16, priority=2),
+            Column("owner", "Owner", lambda v: v.owner or "—", width=8, priority=5),
+            Column(
+                "status",
+                "Status",
+                lambda v: SHORT_STATUS.get(v.status, v.status),
+                width=12,
+                priority=8,
+                style=status_style,
+            ),
+            Column(
+                "annual_cost",
+                "Cost/yr",
+                lambda v: format_compact(v.annual_cost, currency),
+                width=8,
+                align="right",
+                priority=7,
+            ),
+            Column(
+                "renewal_date",
+                "Renewal",
+                lambda v: v.renewal_date.isoformat() if v.renewal_date else "—",
+                width=10,
+                priority=3,
+            ),
+            Column(
+                "cancel_by",
+                "Cancel by",
+                lambda v: v.cancel_by.isoformat() if v.cancel_by else "—",
+                width=10,
+                priority=6,
+            ),
+            Column("utilisation", "Use", util, width=4, align="right", priority=4),
+            Column(
+                "flags",
+                "Flags",
+                flags,
+                width=14,
+                sortable=False,
+                priority=9,
+                style=lambda v: _flag_style(v, today(), app),
+            ),
+        ]
+
+    @property
+    def table(self) -> RecordTable[ToolView]:
+        return self.query_one("#tools", RecordTable)
+
+    @property
+    def detail(self) -> DetailPane:
+        return self.query_one("#detail", DetailPane)
+
+    def on_mount(self) -> None:
+        self._update_topbar()
+        self.table.focus()
+        self.table.reload()
+
+    def on_resize(self) -> None:
+        self._fit_layout()
+
+    def on_screen_resume(self) -> None:
+        self._fit_layout()
+
+    def _fit_layout(self) -> None:
+        """Wide: table and detail side by side. Medium: the detail opens beside the
+        table on Enter. Narrow (80 columns): the detail replaces the table on Enter."""
+        width = self.size.width
+        self.set_class(width >= 150, "-wide")
+        self.set_class(width < 100, "-narrow")
+
+    def _update_topbar(self, total: int | None = None) -> None:
+        app = self.mops
+        bar = Text()
+        bar.append(" mops ", style="bold reverse")
+        bar.append("  ")
+        for key, label in app.mode_labels():
+            style = "bold underline" if label == "Stack" else "dim"
+            bar.append(f"{key} {label}", style=style)
+            bar.append("  ")
+        if total is not None:
+            noun = "tool" if total == 1 else "tools"
+            query = self.table.query
+            bar.append(f"{total} {noun}" + (" match" if query else ""), style="bold")
+        bar.append(f"   {app.settings.display_location} · {app.ws.actor}", style="dim")
+        self.query_one("#topbar", Static).update(bar)
+
+    # ------------------------------------------------------------ table events
+
+    @on(RecordTable.Loaded, "#tools")
+    def _loaded(self, event: RecordTable.Loaded) -> None:
+        self._update_topbar(event.total)
+        if event.total == 0:
+            self._selected = None
+            self.detail.clear(
+                "No tool matches this filter."
+                if self.table.query
+                else "The stack is empty. Press n to add the first tool."
+            )
+
+    @on(RecordTable.Highlighted, "#tools")
+    def _highlighted(self, event: RecordTable.Highlighted) -> None:
+        self._selected = event.row
+        if event.row is not None:
+            self._load_detail(event.row.id)
+
+    @on(RecordTable.Selected, "#tools")
+    def _selected_row(self, event: RecordTable.Selected) -> None:
+        self.add_class("-detail-open")
+        self.detail.focus()
+
+    @work(thread=True, exclusive=True, group="stack-detail")
+    def _load_detail(self, tool_id: int) -> None:
+        try:
+            found = stack.detail(self.mops.ws, tool_id)
+        except DomainError as exc:
+            self.app.call_from_thread(self.detail.clear, str(exc))
+            return
+        self.app.call_from_thread(self._show_detail, found)
+
+    def _show_detail(self, found: stack.ToolDetail) -> None:
+        if self._selected is None or self._selected.id != found.tool.id:
+            return
+        self._detail_for = found.tool.id
+        self._selected = found.tool
+        self.detail.show(render_tool(found, self.mops.ws.today(), self.mops.ws.currency))
+
+    # ------------------------------------------------------------ filter
+
+    def action_filter(self) -> None:
+        box = self.query_one("#filter", Input)
+        box.add_class("-shown")
+        box.focus()
+
+    @on(Input.Changed, "#filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        if self._filter_timer is not None:
+            self._filter_timer.stop()
+        value = event.value
+        self._filter_timer = self.set_timer(0.12, lambda: self.table.set_query(value))
+
+    @on(Input.Submitted, "#filter")
+    def _filter_done(self, event: Input.Submitted) -> None:
+        self.table.set_query(event.value)
+        if not event.value:
+            event.input.remove_class("-shown")
+        self.table.focus()
+
+    def action_back(self) -> None:
+        box = self.query_one("#filter", Input)
+        if self.has_class("-detail-open"):
+            self.remove_class("-detail-open")
+            self.table.focus()
+            return
+        if box.has_focus or box.value:
+            box.value = ""
+            box.remove_class("-shown")
+            self.table.set_query("")
+            self.table.focus()
+            return
+        if self.detail.has_focus:
+            self.table.focus()
+
+    def action_switch_pane(self) -> None:
+        if self.table.has_focus:
+            self.add_class("-detail-open")
+            self.detail.focus()
+        else:
+            self.remove_class("-detail-open")
+            self.table.focus()
+
+    def action_reload(self) -> None:
+        self.mops.ws.refresh()
+        self.table.reload()
+
+    # ------------------------------------------------------------ forms
+
+    def _owner_choices(self) -> list[tuple[str, str]]:
+        return [
+            (f"{p['name']} ({p['handle']})", p["handle"])
+            for p in people_service.list_people(self.mops.ws)
+        ]
+
+    def _tool_specs(
+        self, names: tuple[str, ...], *, statuses: tuple[str, ...] | None = None
+    ) -> list[FieldSpec]:
+        meta = {m["name"]: m for m in form_fields(ToolInput)}
+        specs = []
+        for name in names:
+            choices: list[tuple[str, str]] | None = None
+            if name == "owner":
+                choices = self._owner_choices()
+            elif name == "status" and statuses:
+                choices = [(s.replace("_", " "), s) for s in statuses]
+            specs.append(FieldSpec.from_meta(meta[name], choices))
+        return specs
+
+    def action_new(self) -> None:
+        app = self.mops
+        names = (
+            "name",
+            "vendor",
+            "category",
+            "owner",
+            "purpose",
+            "status",
+            *[
+                f
+                for f in EDIT_FIELDS
+                if f not in ("name", "vendor", "category", "owner", "purpose")
+            ],
+        )
+        specs = self._tool_specs(names, statuses=NEW_TOOL_STATUSES)
+        defaults = {
+            "status": "evaluating",
+            "category": "Other",
+            "billing_cycle": "annual",
+            "auto_renew": "yes",
+            "notice_days": "30",
+            "holds_personal_data": "no",
+        }
+
+        def check(values: dict[str, str]) -> list[FieldError]:
+            warnings: list[FieldError] = []
+            validate_tool(values, app.ws.context(), warnings=warnings)
+            return warnings
+
+        def save(values: dict[str, str]) -> ToolView:
+            return stack.create(app.ws, values)
+
+        def done(view: ToolView | None) -> None:
+            if view is not None:
+                self.notify(Text(f"Added {view.name}").plain, title="Saved", markup=False)
+                self.table.reload(select_key=view.id)
+
+        self.app.push_screen(
+            FormScreen(
+                "New tool",
+                specs,
+                defaults,
+                save=save,
+                validate=check,
+                intro="Fields marked * are required. An active tool also needs its "
+                "cost and renewal date; one holding personal data needs a signed DPA "
+                "and a data region. ctrl+s saves, Esc cancels.",
+            ),
+            done,
+        )
+
+    def _need_selected(self) -> ToolView | None:
+        if self._selected is None:
+            self.notify("Select a tool first.", severity="warning")
+        return self._selected
+
+    def action_edit(self) -> None:
+        view = self._need_selected()
+        if view is None:
+            return
+        app = self.mops
+        specs = self._tool_specs(EDIT_FIELDS)
+        state = {"version": view.version}
+
+        def check(values: dict[str, str]) -> list[FieldError]:
+            warnings: list[FieldError] = []
+            validate_tool({**values, "status": view.status}, app.ws.context(), warnings=warnings)
+            return warnings
+
+        def save(values: dict[str, str]) -> ToolView:
+            return stack.update(app.ws, view.id, values, state["version"])
+
+        def refresh_version() -> None:
+            with contextlib.suppress(DomainError):
+                state["version"] = stack.get(app.ws, view.id).version
+
+        def done(saved: ToolView | None) -> None:
+            if saved is not None:
+                self.notify(f"Saved {saved.name}", title="Saved", markup=False)
+                self.table.reload(select_key=saved.id)
+
+        self.app.push_screen(
+            FormScreen(
+                f"Edit {view.name}",
+                specs,
+                stack.form_values(view, app.ws.currency),
+                save=save,
+                validate=check,
+                on_stale=refresh_version,
+                intro=f"Status: {rules.status_label(view.status)} (change it with t). "
+                "ctrl+s saves, Esc cancels.",
+            ),
+            done,
+        )
+
+    def action_move(self) -> None:
+        view = self._need_selected()
+        if view is None:
+            return
+        app = self.mops
+        moves = stack.allowed_moves(view)
+        choices = []
+        for target in moves:
+            needs = stack.transition_needs(app.ws, view, target)
+            detail = (
+                "needs: " + ", ".join(sorted({e.field.replace("_", " ") for e in needs}))
+                if needs
+                else "ready"
+            )
+            choices.append(Choice(rules.status_label(target), target, detail))
+
+        def picked(target: str | None) -> None:
+            if target:
+                self._move_to(view, target)
+
+        self.app.push_screen(
+            PickerScreen(f"Move {view.name} from {rules.status_label(view.status)} to…", choices),
+            picked,
+        )
+
+    def _move_to(self, view: ToolView, target: str) -> None:
+        app = self.mops
+        needs = stack.transition_needs(app.ws, view, target)
+        fact_fields = tuple(
+            dict.fromkeys(e.field for e in needs if e.field in ToolInput.model_fields)
+        )
+        specs: list[FieldSpec] = []
+        values = stack.form_values(view, app.ws.currency)
+        if target == "retired":
+            meta = {m["name"]: m for m in form_fields(TransitionInput)}
+            reason = FieldSpec.from_meta(meta["reason"])
+            reason.required = True
+            when = FieldSpec.from_meta(meta["retired_on"])
+            when.required = True
+            specs += [reason, when]
+            values["retired_on"] = app.ws.today().isoformat()
+        specs += self._tool_specs(fact_fields)
+
+        def save(form_values: dict[str, str]) -> ToolView:
+            return stack.transition(
+                app.ws, view.id, {**form_values, "status": target}, view.version
+            )
+
+        def done(saved: ToolView | None) -> None:
+            if saved is not None:
+                self.notify(
+                    f"{saved.name} is now {rules.status_label(saved.status)}",
+                    title="Status changed",
+                    markup=False,
+                )
+                self.table.reload(select_key=saved.id)
+
+        label = f"{rules.status_label(view.status)} → {rules.status_label(target)}"
+        if not specs:
+
+            def confirmed(yes: bool | None) -> None:
+                if yes:
+                    self._transition_now(view, target)
+
+            self.app.push_screen(
+                ConfirmScreen(f"Move {view.name}?", f"{view.name}: {label}.", confirm="Move"),
+                confirmed,
+            )
+            return
+
+        def check(form_values: dict[str, str]) -> list[FieldError]:
+            from mops_tui.domain.schema import validate_input
+
+            errors: list[FieldError] = []
+            raw = {k: v for k, v in form_values.items() if k in ("reason", "retired_on")}
+            try:
+                move = validate_input(TransitionInput, {**raw, "status": target}, app.ws.context())
+                errors += rules.transition_errors(
+                    view.status, target, move.reason, move.retired_on, app.ws.today()
+                )
+            except DomainError as exc:
+                errors += getattr(exc, "fields", [])
+            facts = {k: v for k, v in form_values.items() if k in ToolInput.model_fields}
+            try:
+                validate_tool({**values, **facts, "status": target}, app.ws.context())
+            except DomainError as exc:
+                errors += getattr(exc, "fields", [])
+            from mops_tui.domain.errors import ValidationFailed
+
+            if any(not e.warning for e in errors):
+                raise ValidationFailed(errors)
+            return errors
+
+        intro = f"{view.name}: {label}. " + (
+            "Retiring keeps the tool and its history; say why and when."
+            if target == "retired"
+            else "This status needs the facts below."
+        )
+        self.app.push_screen(
+            FormScreen(f"Move {view.name}", specs, values, save=save, validate=check, intro=intro),
+            done,
+        )
+
+    @work(thread=True, group="stack-write")
+    def _transition_now(self, view: ToolView, target: str) -> None:
+        try:
+            saved = stack.transition(self.mops.ws, view.id, {"status": target}, view.version)
+        except DomainError as exc:
+            self.app.call_from_thread(
+                self.notify, str(exc), severity="error", title="Not changed", markup=False
+            )
+            return
+        self.app.call_from_thread(
+            self._after_write, saved.id, f"{saved.name} is now {rules.status_label(saved.status)}"
+        )
+
+    def _after_write(self, tool_id: int, message: str) -> None:
+        self.notify(message, markup=False)
+        self.table.reload(select_key=tool_id)
+        self._load_detail(tool_id)
+
+    # ------------------------------------------------------------ integrations
+
+    def action_integrate(self) -> None:
+        view = self._need_selected()
+        if view is None:
+            return
+        app = self.mops
+        tools = [(name, name) for name, _id in stack.tool_choices(app.ws)]
+        meta = {m["name"]: m for m in form_fields(IntegrationInput)}
+        specs = [
+            FieldSpec.from_meta(meta["source"], tools),
+            FieldSpec.from_meta(meta["target"], tools),
+            FieldSpec.from_meta(meta["data"]),
+            FieldSpec.from_meta(meta["personal"]),
+        ]
+
+        def check(values: dict[str, str]) -> list[FieldError]:
+            validate_integration(values, app.ws.context())
+            return []
+
+        def save(values: dict[str, str]) -> Any:
+            return stack.add_integration(app.ws, values)
+
+        def done(result: Any) -> None:
+            if result is not None:
+                self._after_write(view.id, f"Linked {result.source} → {result.target}")
+
+        self.app.push_screen(
+            FormScreen(
+                f"New integration for {view.name}",
+                specs,
+                {"source": view.name, "personal": "no"},
+                save=save,
+                validate=check,
+                intro="A data flow between two tools in the stack. Mark it personal "
+                "when it carries personal data: the target then needs a DPA.",
+            ),
+            done,
+        )
+
+    def action_unintegrate(self) -> None:
+        view = self._need_selected()
+        if view is None:
+            return
+        app = self.mops
+        links = stack.detail(app.ws, view.id).integrations
+        if not links:
+            self.notify(f"{view.name} has no integrations.", markup=False)
+            return
+        choices = [
+            Choice(
+                f"{i.source} → {i.target}",
+                i.id,
+                i.data + (" (personal data)" if i.personal else ""),
+            )
+            for i in links
+        ]
+
+        def picked(link_id: int | None) -> None:
+            if link_id is None:
+                return
+            link = next(i for i in links if i.id == link_id)
+
+            def confirmed(yes: bool | None) -> None:
+                if yes:
+                    self._remove_link(view.id, link_id)
+
+            self.app.push_screen(
+                ConfirmScreen(
+                    "Remove this integration?",
+                    f"{link.source} → {link.target}: {link.data}\nIt stays in both tools' history.",
+                    confirm="Remove",
+                ),
+                confirmed,
+            )
+
+        self.app.push_screen(PickerScreen(f"Remove an integration of {view.name}", choices), picked)
+
+    @work(thread=True, group="stack-write")
+    def _remove_link(self, tool_id: int, link_id: int) -> None:
+        try:
+            stack.remove_integration(self.mops.ws, link_id)
+        except DomainError as exc:
+            self.app.call_from_thread(self.notify, str(exc), severity="error", markup=False)
+            return
+        self.app.call_from_thread(self._after_write, tool_id, "Integration removed")
+
+    def action_people(self) -> None:
+        from mops_tui.ui.screens.people import PeopleScreen
+
+        self.app.push_screen(PeopleScreen(), lambda _r: self.table.reload())
+
+
+# ---------------------------------------------------------------------------
+# The detail pane's text
+# ---------------------------------------------------------------------------
+
+
+def _days(n: int) -> str:
+    if n == 0:
+        return "today"
+    if n > 0:
+        return f"in {n} day{'s' if n != 1 else ''}"
+    return f"{-n} day{'s' if n != -1 else ''} ago"
+
+
+def render_tool(found: stack.ToolDetail, today: date, currency: str) -> Text:
+    t = found.tool
+    doc = Doc()
+    doc.title(
+        t.name, rules.status_label(t.status), f"reverse {STATUS_STYLE.get(t.status, '')}".strip()
+    )
+    owner = f"{t.owner_name} ({t.owner})" if t.owner else "no owner"
+    doc.subtitle(f"{t.vendor} · {t.category} · owner {owner}")
+    if t.website:
+        doc.subtitle(t.website)
+    doc.para(t.purpose)
+
+    if found.flags:
+        doc.section("Flags")
+        for f in found.flags:
+            style = "bold red" if f.code == "compliance" else "yellow"
+            doc.parts(("! ", style), (f.reason, style))
+
+    doc.section("Contract")
+    if t.annual_cost is not None:
+        cycle = {
+            "annual": "billed annually",
+            "monthly": "billed monthly",
+            "quarterly": "billed quarterly",
+            "multi_year": "multi-year term",
+        }.get(t.billing_cycle or "", "")
+        doc.value(
+            "Annual cost", format_money(t.annual_cost, currency) + (f" · {cycle}" if cycle else "")
+        )
+    else:
+        doc.value("Annual cost", "not recorded", "dim")
+    if t.renewal_date:
+        days = t.days_to_renewal(today) or 0
+        doc.value(
+            "Renewal",
+            f"{t.renewal_date.isoformat()} · {_days(days)} · "
+            + ("auto-renews" if t.auto_renew else "does not auto-renew"),
+        )
+        cb = t.cancel_by
+        if cb is not None:
+            left = (cb - today).days
+            style = "red" if left < 0 and days >= 0 else ("yellow" if left <= 30 else "")
+            doc.value(
+                "Cancel by",
+                f"{cb.isoformat()} · {_days(left)} ({t.notice_days or 0} days' notice)",
+                style,
+            )
+    else:
+        doc.value("Renewal", "no renewal date", "dim")
+
+    doc.section("Usage")
+    if t.seats_bought is not None or t.seats_used is not None:
+        util = t.utilisation
+        seats = (
+            f"{t.seats_used if t.seats_used is not None else '?'} used of "
+            f"{t.seats_bought if t.seats_bought is not None else '?'}"
+        )
+        if util is not None:
+            seats += f" ({util:.0%})"
+        doc.value("Seats", seats, "yellow" if util is not None and util < 0.5 else "")
+        if t.cost_per_used_seat is not None:
+            doc.value("Per used seat", format_money(t.cost_per_used_seat, currency) + " a year")
+    else:
+        doc.value("Seats", "not tracked (not a per-seat tool)", "dim")
+
+    doc.section("Privacy")
+    if t.holds_personal_data:
+        doc.value("Personal data", "yes")
+        doc.value(
+            "DPA signed",
+            t.dpa_signed_on.isoformat() if t.dpa_signed_on else "NO DPA",
+            "" if t.dpa_signed_on else "bold red",
+        )
+        doc.value(
+            "Data region", t.data_region or "not recorded", "" if t.data_region else "bold red"
+        )
+    else:
+        doc.value("Personal data", "none held")
+
+    doc.section("Review")
+    if t.last_reviewed_on:
+        overdue = t.review_overdue(today)
+        doc.value(
+            "Last reviewed",
+            t.last_reviewed_on.isoformat() + (" · OVERDUE" if overdue else ""),
+            "yellow" if overdue else "",
+        )
+    else:
+        doc.value("Last reviewed", "never", "yellow" if t.status in rules.IN_SERVICE else "dim")
+    if t.status == "retired":
+        doc.value("Retired", f"{t.retired_on.isoformat() if t.retired_on else '?'}")
+        doc.value("Because", t.retired_reason or "")
+
+    doc.section(f"Integrations ({len(found.integrations)})  i add · x remove")
+    if not found.integrations:
+        doc.line("none", "dim")
+    for link in found.outgoing:
+        style = ""
+        note = ""
+        if link.personal and not link.target_has_dpa:
+            style, note = "bold red", "  no DPA at the target"
+        doc.parts(
+            ("→ ", "bold"),
+            (link.target, "bold"),
+            (f": {link.data}", ""),
+            (" · personal" if link.personal else "", "magenta"),
+            (note, style),
+        )
+    for link in found.incoming:
+        doc.parts(
+            ("← ", "bold"),
+            (link.source, "bold"),
+            (f": {link.data}", ""),
+            (" · personal" if link.personal else "", "magenta"),
+        )
+
+    doc.section("History")
+    if not found.history:
+        doc.line("no changes recorded", "dim")
+    for item in found.history[:30]:
+        doc.parts(
+            (item.at.strftime("%Y-%m-%d %H:%M") + " ", "dim"),
+            (item.actor, "bold"),
+            ("  " + item.summary, ""),
+        )
+    if len(found.history) > 30:
+        doc.line(f"… and {len(found.history) - 30} earlier changes", "dim")
+    return doc.text
