@@ -90,6 +90,14 @@ class Settings:
         return None
 
     @property
+    def short_location(self) -> str:
+        """The database file's name, or the server's host: enough for a status bar."""
+        path = self.db_path
+        if path is not None:
+            return path.name
+        return self.display_location.split("@")[-1]
+
+    @property
     def display_location(self) -> str:
         path = self.db_path
         if path is not None:

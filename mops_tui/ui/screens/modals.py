@@ -328,7 +328,7 @@ class TextScreen(ModalScreen[None]):
         with Vertical():
             yield Static(Text(self.title_text), classes="text-title")
             with VerticalScroll():
-                yield Static(self.body)
+                yield Static(self.body, classes="text-screen-body")
             yield Footer()
 
     def action_close(self) -> None:

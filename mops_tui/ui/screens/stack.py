@@ -6,6 +6,7 @@ import contextlib
 from datetime import date
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from rich.console import RenderableType
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -68,7 +69,7 @@ class StackScreen(Screen[None]):
     StackScreen.-detail-open #detail { display: block; }
     StackScreen.-narrow.-detail-open #detail { width: 1fr; }
     StackScreen.-narrow.-detail-open #tools { display: none; }
-    StackScreen #filter { display: none; height: 3; }
+    StackScreen #filter { display: none; height: 1; margin: 0 0 0 0; }
     StackScreen #filter.-shown { display: block; }
     """
 
@@ -104,6 +105,7 @@ class StackScreen(Screen[None]):
             placeholder="filter: name, vendor, category or owner · status:active owner:ana "
             "cat:crm · Enter keeps it, Esc clears",
             id="filter",
+            compact=True,
         )
         with Horizontal(id="stack-body"):
             yield RecordTable(
@@ -115,7 +117,7 @@ class StackScreen(Screen[None]):
                 id="tools",
             )
             yield DetailPane(id="detail")
-        yield Footer()
+        yield Footer(compact=True)
 
     def _columns(self) -> list[Column[ToolView]]:
         app = self.mops
@@ -219,7 +221,7 @@ class StackScreen(Screen[None]):
             noun = "tool" if total == 1 else "tools"
             query = self.table.query
             bar.append(f"{total} {noun}" + (" match" if query else ""), style="bold")
-        bar.append(f"   {app.settings.display_location} · {app.ws.actor}", style="dim")
+        bar.append(f"  ·  {app.settings.short_location} · {app.ws.actor}", style="dim")
         self.query_one("#topbar", Static).update(bar)
 
     # ------------------------------------------------------------ table events
@@ -461,6 +463,7 @@ class StackScreen(Screen[None]):
         )
         specs: list[FieldSpec] = []
         values = stack.form_values(view, app.ws.currency)
+        prefill = dict(values)
         if target == "retired":
             meta = {m["name"]: m for m in form_fields(TransitionInput)}
             reason = FieldSpec.from_meta(meta["reason"])
@@ -468,7 +471,7 @@ class StackScreen(Screen[None]):
             when = FieldSpec.from_meta(meta["retired_on"])
             when.required = True
             specs += [reason, when]
-            values["retired_on"] = app.ws.today().isoformat()
+            prefill["retired_on"] = app.ws.today().isoformat()
         specs += self._tool_specs(fact_fields)
 
         def save(form_values: dict[str, str]) -> ToolView:
@@ -527,7 +530,7 @@ class StackScreen(Screen[None]):
             else "This status needs the facts below."
         )
         self.app.push_screen(
-            FormScreen(f"Move {view.name}", specs, values, save=save, validate=check, intro=intro),
+            FormScreen(f"Move {view.name}", specs, prefill, save=save, validate=check, intro=intro),
             done,
         )
 
@@ -655,7 +658,7 @@ def _days(n: int) -> str:
     return f"{-n} day{'s' if n != -1 else ''} ago"
 
 
-def render_tool(found: stack.ToolDetail, today: date, currency: str) -> Text:
+def render_tool(found: stack.ToolDetail, today: date, currency: str) -> RenderableType:
     t = found.tool
     doc = Doc()
     doc.title(
@@ -671,7 +674,7 @@ def render_tool(found: stack.ToolDetail, today: date, currency: str) -> Text:
         doc.section("Flags")
         for f in found.flags:
             style = "bold red" if f.code == "compliance" else "yellow"
-            doc.parts(("! ", style), (f.reason, style))
+            doc.item("!", (f.reason, style), marker_style=style)
 
     doc.section("Contract")
     if t.annual_cost is not None:
@@ -756,16 +759,16 @@ def render_tool(found: stack.ToolDetail, today: date, currency: str) -> Text:
         note = ""
         if link.personal and not link.target_has_dpa:
             style, note = "bold red", "  no DPA at the target"
-        doc.parts(
-            ("→ ", "bold"),
+        doc.item(
+            "→",
             (link.target, "bold"),
             (f": {link.data}", ""),
             (" · personal" if link.personal else "", "magenta"),
             (note, style),
         )
     for link in found.incoming:
-        doc.parts(
-            ("← ", "bold"),
+        doc.item(
+            "←",
             (link.source, "bold"),
             (f": {link.data}", ""),
             (" · personal" if link.personal else "", "magenta"),
@@ -775,11 +778,7 @@ def render_tool(found: stack.ToolDetail, today: date, currency: str) -> Text:
     if not found.history:
         doc.line("no changes recorded", "dim")
     for item in found.history[:30]:
-        doc.parts(
-            (item.at.strftime("%Y-%m-%d %H:%M") + " ", "dim"),
-            (item.actor, "bold"),
-            ("  " + item.summary, ""),
-        )
+        doc.history(item.at.strftime("%Y-%m-%d %H:%M"), item.actor, item.summary)
     if len(found.history) > 30:
         doc.line(f"… and {len(found.history) - 30} earlier changes", "dim")
-    return doc.text
+    return doc.render()

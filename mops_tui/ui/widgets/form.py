@@ -74,6 +74,9 @@ class FormState:
     touched: set[str] = field(default_factory=set)
     errors: dict[str, list[str]] = field(default_factory=dict)
     warnings: dict[str, list[str]] = field(default_factory=dict)
+    # Refusals that came back from saving (a duplicate name, …), with the value they
+    # refer to: they stay on show until the user changes that field.
+    saved_errors: dict[str, tuple[str, list[FieldError]]] = field(default_factory=dict)
 
 
 def _id(name: str) -> str:
@@ -248,10 +251,25 @@ class ModelForm(Widget):
     def show_errors(self, failure: ValidationFailed) -> None:
         """Show a refusal that came back from the service (duplicate name, …)."""
         self.state.touched.update(s.name for s in self.specs)
+        values = self.values()
+        self.state.saved_errors = {}
+        for err in failure.fields:
+            snapshot, found = self.state.saved_errors.get(
+                err.field, (values.get(err.field, ""), [])
+            )
+            self.state.saved_errors[err.field] = (snapshot, [*found, err])
         self._display(list(failure.fields) + list(failure.warnings))
         self.focus_first_error()
 
     def _display(self, errors: Sequence[FieldError]) -> None:
+        values = self.values()
+        errors = list(errors)
+        for name, (snapshot, saved) in list(self.state.saved_errors.items()):
+            if values.get(name, "") != snapshot:
+                del self.state.saved_errors[name]
+                continue
+            known = {(e.field, e.message) for e in errors}
+            errors += [e for e in saved if (e.field, e.message) not in known]
         by_field: dict[str, list[str]] = {}
         warn_field: dict[str, list[str]] = {}
         names = {s.name for s in self.specs}

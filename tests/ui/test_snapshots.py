@@ -1,0 +1,59 @@
+"""Snapshots of the Stack screen, on the demo workspace with MOPS_TODAY fixed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from uihelpers import make_app
+
+
+async def _ready(pilot) -> None:  # type: ignore[no-untyped-def]
+    for _ in range(3):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+
+@pytest.mark.parametrize(("width", "height"), [(80, 24), (120, 40)])
+def test_stack_screen(snap_compare, demo_db: Path, width: int, height: int) -> None:
+    assert snap_compare(make_app(demo_db), terminal_size=(width, height), run_before=_ready)
+
+
+@pytest.mark.parametrize(("width", "height"), [(80, 24), (120, 40)])
+def test_stack_detail_open(snap_compare, demo_db: Path, width: int, height: int) -> None:
+    async def open_hubspot(pilot) -> None:  # type: ignore[no-untyped-def]
+        await _ready(pilot)
+        await pilot.press("slash", *"hubspot marketing", "enter")
+        await pilot.pause(0.3)
+        await _ready(pilot)
+        await pilot.press("enter")
+        await _ready(pilot)
+
+    assert snap_compare(make_app(demo_db), terminal_size=(width, height), run_before=open_hubspot)
+
+
+def test_stack_wide_side_by_side(snap_compare, demo_db: Path) -> None:
+    async def down(pilot) -> None:  # type: ignore[no-untyped-def]
+        await _ready(pilot)
+        await pilot.press("down", "down")
+        await _ready(pilot)
+
+    assert snap_compare(make_app(demo_db), terminal_size=(160, 40), run_before=down)
+
+
+@pytest.mark.parametrize(("width", "height"), [(80, 24), (120, 40)])
+def test_stack_ansi_theme(snap_compare, demo_db: Path, width: int, height: int) -> None:
+    assert snap_compare(
+        make_app(demo_db, theme="ansi"), terminal_size=(width, height), run_before=_ready
+    )
+
+
+def test_new_tool_form_with_refusals(snap_compare, demo_db: Path) -> None:
+    async def refused(pilot) -> None:  # type: ignore[no-untyped-def]
+        await _ready(pilot)
+        await pilot.press("n")
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        await _ready(pilot)
+
+    assert snap_compare(make_app(demo_db), terminal_size=(80, 24), run_before=refused)
