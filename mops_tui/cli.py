@@ -48,17 +48,19 @@ def build_parser() -> argparse.ArgumentParser:
         "mops stack --json > stack.json   ·   mops db backup",
     )
     parser.add_argument("--version", action="version", version=f"mops {__version__}")
-    parser.add_argument("--db", metavar="PATH", help="SQLite file or database URL to use")
-    parser.add_argument(
-        "--theme", choices=("dark", "light", "ansi"), help="colour theme for the app"
-    )
+    _common(parser, top=True)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    common = _Parser(add_help=False)
+    _common(common, top=False)
 
-    demo = sub.add_parser("demo", help="fill the database with the demo workspace")
+    demo = sub.add_parser(
+        "demo", help="fill the database with the demo workspace", parents=[common]
+    )
     demo.add_argument("--force", action="store_true", help="replace whatever the database holds")
 
     stack = sub.add_parser(
         "stack",
+        parents=[common],
         help="look up tools: `mops stack hubspot`, export or import CSV",
         description="Look up tools by name, vendor, category or owner. One match prints "
         "the whole record; several print a table. `mops stack export` writes CSV; "
@@ -72,7 +74,9 @@ def build_parser() -> argparse.ArgumentParser:
     stack.add_argument("--dry-run", action="store_true", help="import: check, write nothing")
     stack.add_argument("-o", "--output", metavar="FILE", help="export: write to FILE")
 
-    people = sub.add_parser("people", help="list people, or `mops people add HANDLE NAME`")
+    people = sub.add_parser(
+        "people", help="list people, or `mops people add HANDLE NAME`", parents=[common]
+    )
     people.add_argument("action", nargs="?", choices=("list", "add"), default="list")
     people.add_argument("handle", nargs="?", help="add: login name, e.g. ana")
     people.add_argument("name", nargs="?", help="add: full name")
@@ -82,11 +86,27 @@ def build_parser() -> argparse.ArgumentParser:
     pfmt.add_argument("--json", action="store_true")
     pfmt.add_argument("--csv", action="store_true")
 
-    db = sub.add_parser("db", help="where the data lives, upgrade, backup, restore")
+    db = sub.add_parser(
+        "db", help="where the data lives, upgrade, backup, restore", parents=[common]
+    )
     db.add_argument("action", choices=("path", "upgrade", "backup", "restore"))
     db.add_argument("file", nargs="?", help="backup: destination; restore: the backup")
     db.add_argument("--yes", action="store_true", help="restore without asking")
     return parser
+
+
+def _common(parser: argparse.ArgumentParser, *, top: bool) -> None:
+    """``--db`` and ``--theme`` work before or after the command (mops stack X --db F)."""
+    default = None if top else argparse.SUPPRESS
+    parser.add_argument(
+        "--db", metavar="PATH", default=default, help="SQLite file or database URL to use"
+    )
+    parser.add_argument(
+        "--theme",
+        choices=("dark", "light", "ansi"),
+        default=default,
+        help="colour theme for the app",
+    )
 
 
 # ---------------------------------------------------------------------------
@@ -119,6 +139,15 @@ def _workspace(cfg: Settings, *, migrate: bool = True) -> Workspace:
 
 def _out(text: str) -> None:
     sys.stdout.write(text if text.endswith("\n") or not text else text + "\n")
+
+
+def _write_data(text: str) -> None:
+    """CSV or other data: exact into a pipe or file, made safe when it is a terminal."""
+    if sys.stdout.isatty():
+        from mops_tui.domain.text import visible
+
+        text = "\n".join(visible(line) for line in text.split("\n"))
+    sys.stdout.write(text)
 
 
 def _read_file(name: str) -> bytes:
@@ -232,7 +261,7 @@ def cmd_stack(args: argparse.Namespace) -> int:
         from mops_tui.formats.csv_io import write_csv
 
         rows = stack.export_rows(ws, query) if query else stack.export_rows(ws)
-        sys.stdout.write(write_csv(stack.EXPORT_COLUMNS, rows))
+        _write_data(write_csv(stack.EXPORT_COLUMNS, rows))
         return EXIT_OK if tools or not query else EXIT_FAIL
     if not tools and not query:
         _out(
@@ -302,15 +331,16 @@ def _stack_export(args: argparse.Namespace, query: str) -> int:
     from mops_tui.formats.csv_io import write_csv
     from mops_tui.services import stack
 
-    text = write_csv(stack.EXPORT_COLUMNS, stack.export_rows(ws, query))
+    rows = stack.export_rows(ws, query)
+    text = write_csv(stack.EXPORT_COLUMNS, rows)
     if args.output:
         try:
             Path(args.output).write_text(text, encoding="utf-8")
         except OSError as exc:
             raise Fail(f"cannot write {args.output}: {exc.strerror}") from exc
-        print(f"Wrote {text.count(chr(10)) - 1} tools to {args.output}", file=sys.stderr)
+        print(f"Wrote {len(rows)} tools to {args.output}", file=sys.stderr)
     else:
-        sys.stdout.write(text)
+        _write_data(text)
     return EXIT_OK
 
 
@@ -503,8 +533,14 @@ def _tool_card(ws: Workspace, t: ToolView, paint: Any, total: int) -> list[str]:
             out = i.source_id == t.id
             other = i.target if out else i.source
             arrow = "→" if out else "←"
-            personal = " " + paint("(personal data)", "magenta") if i.personal else ""
-            lines.append(f"  {arrow} {safe(other)}: {safe(i.data)}{personal}")
+            text = f"{arrow} {safe(other)}: {safe(i.data)}"
+            wrapped = wrap(text + (" (personal data)" if i.personal else ""), 4, total)
+            if i.personal:
+                last = wrapped[-1]
+                cut = last.rfind("(personal data)")
+                wrapped[-1] = last[:cut] + paint("(personal data)", "magenta") if cut >= 0 else last
+            lines.append("  " + wrapped[0])
+            lines.extend("    " + rest for rest in wrapped[1:])
     if flags:
         lines.append(paint("Flags", "dim"))
         for f in flags:
@@ -596,7 +632,7 @@ def cmd_people(args: argparse.Namespace) -> int:
         from mops_tui.formats.csv_io import write_csv
 
         cols = ["handle", "name", "email", "team", "active", "tools_owned"]
-        sys.stdout.write(write_csv(cols, rows))
+        _write_data(write_csv(cols, rows))
         return EXIT_OK
     from mops_tui import clitext
 

@@ -86,6 +86,13 @@ def key_of(text: str) -> str:
     return " ".join(unicodedata.normalize("NFC", text).casefold().split())
 
 
+def fold(text: str) -> str:
+    """A search key: casefolded, accents removed, single spaces ("Brûlée" → "brulee")."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return " ".join(stripped.split())
+
+
 def cell_width(text: str) -> int:
     """Columns ``text`` takes in a terminal (wide East Asian characters and emoji count 2)."""
     width = 0

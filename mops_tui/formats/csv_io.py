@@ -64,10 +64,12 @@ def read_csv(data: bytes | str, *, delimiter: str | None = None) -> CsvTable:
     try:
         header: list[str] | None = None
         table = CsvTable(header=[], delimiter=delim)
+        number = 0
         for raw in reader:
-            number = reader.line_num
+            number += 1  # spreadsheet row: one per record, the header is row 1
             if header is None:
                 if not any(c.strip() for c in raw):
+                    number -= 1  # blank lines before the header do not count
                     continue
                 header = [c.strip() for c in raw]
                 seen: set[str] = set()
@@ -96,7 +98,7 @@ def read_csv(data: bytes | str, *, delimiter: str | None = None) -> CsvTable:
             }
             table.rows.append((number, values))
     except csv.Error as exc:
-        raise CsvError(f"line {reader.line_num}: {exc}") from exc
+        raise CsvError(f"row {number + 1}: {exc}") from exc
     if header is None:
         raise CsvError("the file has no header row")
     return table

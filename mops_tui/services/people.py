@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from mops_tui.domain.errors import FieldError, NotFound, ValidationFailed
-from mops_tui.domain.text import key_of
+from mops_tui.domain.text import fold, key_of
 from mops_tui.services import audit
 from mops_tui.services.workspace import Workspace
 from mops_tui.store.queries import stack as q
@@ -37,7 +37,7 @@ def add_person(ws: Workspace, raw: Mapping[str, Any]) -> Row:
             row = Person(
                 handle=person.handle,
                 name=person.name,
-                name_key=key_of(person.name),
+                name_key=fold(person.name),
                 email=person.email,
                 team=person.team,
                 active=True,

@@ -16,7 +16,7 @@ from mops_tui.domain import tools as rules
 from mops_tui.domain.context import Context
 from mops_tui.domain.errors import FieldError, NotFound, StaleRecord, ValidationFailed
 from mops_tui.domain.money import format_money
-from mops_tui.domain.text import key_of
+from mops_tui.domain.text import fold, key_of
 from mops_tui.domain.tools import Flag, ToolView
 from mops_tui.services import audit
 from mops_tui.services import people as people_service
@@ -203,7 +203,7 @@ def _describe(changes: Mapping[str, tuple[Any, Any]], currency: str) -> str:
 def _apply(tool: Tool, data: ToolInput, owner_id: int | None) -> None:
     tool.name = data.name
     tool.name_key = key_of(data.name)
-    tool.search_key = key_of(f"{data.name} {data.vendor} {data.category}")
+    tool.search_key = fold(f"{data.name} {data.vendor} {data.category}")
     tool.vendor = data.vendor
     tool.category = data.category
     tool.owner_id = owner_id
@@ -736,20 +736,25 @@ def import_rows(
                     continue
         else:
             row_warnings = []
-            if row.get("status", "").strip().lower() == "retired":
-                report.errors.append(
-                    FieldError(
-                        "status",
-                        "a new tool cannot start retired; import it, then retire it",
-                        number,
-                    )
-                )
-                continue
             try:
                 data = validate_tool(row, ctx, row=number, warnings=row_warnings)
             except ValidationFailed as exc:
                 report.errors.extend(exc.fields)
                 continue
+            if data.status == "retired":
+                # A retired tool may be imported as history, with when and why.
+                retire_errors = rules.transition_errors(
+                    "active",
+                    "retired",
+                    extra.get("retired_reason"),
+                    _date_or_none(extra.get("retired_on"), ctx),
+                    ctx.today,
+                )
+                if retire_errors:
+                    report.errors.extend(
+                        FieldError(e.field, e.message, number) for e in retire_errors
+                    )
+                    continue
         report.warnings.extend(row_warnings)
         owner = data.owner or ""
         if owner not in people_cache:
@@ -810,6 +815,9 @@ def _write_import(ws: Workspace, plans: list[_Plan]) -> None:
                     created_at=now, created_by=ws.actor, updated_at=now, updated_by=ws.actor
                 )
                 _apply(tool, data, owner_id)
+                if data.status == "retired":
+                    tool.retired_on = _date_or_none(extra.get("retired_on"), ws.context())
+                    tool.retired_reason = extra.get("retired_reason") or None
                 s.add(tool)
                 s.flush()
                 audit.record(
@@ -828,8 +836,14 @@ def _write_import(ws: Workspace, plans: list[_Plan]) -> None:
             before = _snapshot(tool, plan.existing.owner)
             _apply(tool, data, owner_id)
             if data.status == "retired":
-                tool.retired_on = _date_or_none(extra.get("retired_on"), ws.context())
-                tool.retired_reason = extra.get("retired_reason")
+                # Keep a recorded retirement unless the file gives new values.
+                if "retired_on" in extra:
+                    tool.retired_on = _date_or_none(extra["retired_on"], ws.context())
+                if "retired_reason" in extra:
+                    tool.retired_reason = extra["retired_reason"] or None
+            elif plan.existing.status == "retired":
+                tool.retired_on = None
+                tool.retired_reason = None
             tool.updated_at = now
             tool.updated_by = ws.actor
             after = _snapshot(tool, data.owner)

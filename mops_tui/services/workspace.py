@@ -114,3 +114,16 @@ def policy_from(config: dict[str, Any], currency_exponent: int = 2) -> StackPoli
         review_months=review,
         notice_warning_days=notice,
     )
+
+
+def warm_up() -> None:
+    """Import the write path (SQLAlchemy ORM, models, input schemas) ahead of need.
+
+    The TUI calls this in a thread after its first paint, so the first save does not
+    pay for the imports while the user waits.
+    """
+    import sqlalchemy.orm  # noqa: F401
+
+    import mops_tui.domain.people
+    import mops_tui.domain.tool_schema
+    import mops_tui.store.models  # noqa: F401

@@ -9,7 +9,7 @@ from textual.binding import Binding, BindingType
 
 from mops_tui import __version__
 from mops_tui.resources import themes_dir
-from mops_tui.services.workspace import Workspace, policy_from
+from mops_tui.services.workspace import Workspace, policy_from, warm_up
 from mops_tui.settings import Settings
 from mops_tui.ui.screens.stack import StackScreen
 from mops_tui.ui.themes import THEME_NAMES, load_themes
@@ -53,14 +53,7 @@ class MopsApp(App[int]):
         if self.settings.keymap:
             self.set_keymap(self.settings.keymap)
         # Warm the write path (SQLAlchemy, pydantic) after first paint, off the loop.
-        self.run_worker(self._warm, thread=True, group="warm", exit_on_error=False)
-
-    @staticmethod
-    def _warm() -> None:
-        import sqlalchemy.orm  # noqa: F401
-
-        import mops_tui.domain.tool_schema
-        import mops_tui.store.models  # noqa: F401
+        self.run_worker(warm_up, thread=True, group="warm", exit_on_error=False)
 
     def action_help(self) -> None:
         from mops_tui.ui.screens.help import help_screen

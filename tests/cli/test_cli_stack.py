@@ -284,12 +284,7 @@ _TOO_WIDE = {"Fivetran", "Intercom"}
     [
         pytest.param(
             t.name,
-            marks=pytest.mark.xfail(
-                reason="BUG: _tool_card prints integration lines without wrapping: "
-                "Fivetran's '  ← Salesforce Sales Cloud: accounts, opportunities and campaign "
-                "members (personal data)' is 88 columns, Intercom's is 83",
-                strict=True,
-            ),
+
         )
         if t.name in _TOO_WIDE
         else t.name
@@ -405,17 +400,22 @@ def test_stored_escape_codes_are_escaped_in_json(
     assert hub["purpose"] == "Nurture \x1b[31memails\x1b[0m and scoring"
 
 
-@pytest.mark.xfail(
-    reason="BUG: `mops stack --csv` writes stored text to stdout unfiltered, so an escape "
-    "code held in a purpose reaches the terminal raw (csv_io only guards formulas)",
-    strict=True,
-)
 def test_stored_escape_codes_never_reach_the_terminal_as_csv(
+    capsys: pytest.CaptureFixture[str], escaped_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: True)
+    code, out, _ = mops(capsys, escaped_db, "stack", "hubspot", "--csv")
+    assert code == 0
+    assert "\x1b" not in out
+    assert "Nurture ␛[31memails␛[0m and scoring" in out
+
+
+def test_csv_into_a_pipe_keeps_the_stored_text_exactly(
     capsys: pytest.CaptureFixture[str], escaped_db: Path
 ) -> None:
     code, out, _ = mops(capsys, escaped_db, "stack", "hubspot", "--csv")
     assert code == 0
-    assert "\x1b" not in out
+    assert "Nurture \x1b[31memails\x1b[0m and scoring" in out
 
 
 # ---------------------------------------------------------------------------
@@ -451,11 +451,6 @@ def test_export_then_dry_run_import_changes_nothing(
     assert count(demo_db, "SELECT COUNT(*) FROM audit_log") == audits
 
 
-@pytest.mark.xfail(
-    reason="BUG: `mops stack export -o` counts tools as newlines - 1, so a multi-line "
-    "purpose or note inflates the 'Wrote N tools' count",
-    strict=True,
-)
 def test_export_counts_tools_not_lines(
     capsys: pytest.CaptureFixture[str], demo_db: Path, tmp_path: Path
 ) -> None:
@@ -757,11 +752,6 @@ def test_quick_lookup_loads_no_heavy_library(demo_db: Path) -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(
-    reason="BUG: --db is defined only on the top-level parser, so `mops stack hubspot "
-    "--db FILE` fails with 'unrecognized arguments: --db' (exit 2)",
-    strict=True,
-)
 def test_db_option_after_the_subcommand(demo_db: Path) -> None:
     result = _run("-m", "mops_tui", "stack", "hubspot", "--db", str(demo_db))
     assert result.returncode == 0, result.stderr

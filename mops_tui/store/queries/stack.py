@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from mops_tui.domain.text import key_of
+from mops_tui.domain.text import fold, key_of
 from mops_tui.domain.tools import ToolView
 from mops_tui.store.reader import (
     Reader,
@@ -103,17 +103,27 @@ def _where(f: ToolFilter) -> tuple[str, dict[str, Any]]:
             f"(t.search_key LIKE :{key} ESCAPE '\\' OR p.name_key LIKE :{key} ESCAPE '\\' "
             f"OR p.handle LIKE :{key} ESCAPE '\\')"
         )
-        params[key] = like_pattern(key_of(word))
+        params[key] = like_pattern(fold(word))
     if f.status:
         sql, extra = in_clause("st", list(f.status))
         clauses.append(f"t.status IN {sql}")
         params.update(extra)
     if f.category:
-        clauses.append("t.search_key LIKE :cat ESCAPE '\\'")
-        params["cat"] = like_pattern(key_of(f.category))
+        # Categories are a fixed ASCII vocabulary, so LOWER() agrees on both databases.
+        clauses.append("LOWER(t.category) LIKE :cat ESCAPE '\\'")
+        params["cat"] = like_pattern(f.category.lower())
     if f.owner:
-        clauses.append("(p.handle LIKE :own ESCAPE '\\' OR p.name_key LIKE :own ESCAPE '\\')")
-        params["own"] = like_pattern(key_of(f.owner))
+        # A handle exactly, or a word of the owner's name from its start: owner:ana
+        # finds Ana Costa, not Hiro Tanaka.
+        clauses.append(
+            "(p.handle = :own OR p.name_key LIKE :own_start ESCAPE '\\' "
+            "OR p.name_key LIKE :own_word ESCAPE '\\')"
+        )
+        folded = fold(f.owner)
+        escaped = like_pattern(folded)[1:-1]
+        params.update(
+            own=f.owner.strip().lower(), own_start=f"{escaped}%", own_word=f"% {escaped}%"
+        )
     if not f.include_retired:
         clauses.append("t.status <> 'retired'")
     return ("WHERE " + " AND ".join(clauses)) if clauses else "", params
@@ -298,5 +308,5 @@ def find_person(reader: Reader, text: str) -> list[Row]:
         "SELECT id, handle, name, email, team, active FROM people "
         "WHERE name_key = :k OR name_key LIKE :p ESCAPE '\\' OR handle LIKE :p ESCAPE '\\' "
         "ORDER BY name_key",
-        {"k": key_of(text), "p": like_pattern(key_of(text))},
+        {"k": fold(text), "p": like_pattern(fold(text))},
     )

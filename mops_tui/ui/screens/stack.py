@@ -19,15 +19,6 @@ from textual.widgets import Footer, Input, Static
 from mops_tui.domain import tools as rules
 from mops_tui.domain.errors import DomainError, FieldError
 from mops_tui.domain.money import format_compact, format_money
-from mops_tui.domain.schema import form_fields
-from mops_tui.domain.tool_schema import (
-    EDIT_FIELDS,
-    IntegrationInput,
-    ToolInput,
-    TransitionInput,
-    validate_integration,
-    validate_tool,
-)
 from mops_tui.domain.tools import ToolView
 from mops_tui.services import people as people_service
 from mops_tui.services import stack
@@ -323,7 +314,9 @@ class StackScreen(Screen[None]):
     def _tool_specs(
         self, names: tuple[str, ...], *, statuses: tuple[str, ...] | None = None
     ) -> list[FieldSpec]:
-        meta = {m["name"]: m for m in form_fields(ToolInput)}
+        from mops_tui.ui.screens import schemas as ts
+
+        meta = {m["name"]: m for m in ts.form_fields(ts.ToolInput)}
         specs = []
         for name in names:
             choices: list[tuple[str, str]] | None = None
@@ -335,6 +328,8 @@ class StackScreen(Screen[None]):
         return specs
 
     def action_new(self) -> None:
+        from mops_tui.ui.screens import schemas as ts
+
         app = self.mops
         names = (
             "name",
@@ -345,7 +340,7 @@ class StackScreen(Screen[None]):
             "status",
             *[
                 f
-                for f in EDIT_FIELDS
+                for f in ts.EDIT_FIELDS
                 if f not in ("name", "vendor", "category", "owner", "purpose")
             ],
         )
@@ -361,7 +356,7 @@ class StackScreen(Screen[None]):
 
         def check(values: dict[str, str]) -> list[FieldError]:
             warnings: list[FieldError] = []
-            validate_tool(values, app.ws.context(), warnings=warnings)
+            ts.validate_tool(values, app.ws.context(), warnings=warnings)
             return warnings
 
         def save(values: dict[str, str]) -> ToolView:
@@ -392,16 +387,18 @@ class StackScreen(Screen[None]):
         return self._selected
 
     def action_edit(self) -> None:
+        from mops_tui.ui.screens import schemas as ts
+
         view = self._need_selected()
         if view is None:
             return
         app = self.mops
-        specs = self._tool_specs(EDIT_FIELDS)
+        specs = self._tool_specs(ts.EDIT_FIELDS)
         state = {"version": view.version}
 
         def check(values: dict[str, str]) -> list[FieldError]:
             warnings: list[FieldError] = []
-            validate_tool({**values, "status": view.status}, app.ws.context(), warnings=warnings)
+            ts.validate_tool({**values, "status": view.status}, app.ws.context(), warnings=warnings)
             return warnings
 
         def save(values: dict[str, str]) -> ToolView:
@@ -456,16 +453,18 @@ class StackScreen(Screen[None]):
         )
 
     def _move_to(self, view: ToolView, target: str) -> None:
+        from mops_tui.ui.screens import schemas as ts
+
         app = self.mops
         needs = stack.transition_needs(app.ws, view, target)
         fact_fields = tuple(
-            dict.fromkeys(e.field for e in needs if e.field in ToolInput.model_fields)
+            dict.fromkeys(e.field for e in needs if e.field in ts.ToolInput.model_fields)
         )
         specs: list[FieldSpec] = []
         values = stack.form_values(view, app.ws.currency)
         prefill = dict(values)
         if target == "retired":
-            meta = {m["name"]: m for m in form_fields(TransitionInput)}
+            meta = {m["name"]: m for m in ts.form_fields(ts.TransitionInput)}
             reason = FieldSpec.from_meta(meta["reason"])
             reason.required = True
             when = FieldSpec.from_meta(meta["retired_on"])
@@ -502,20 +501,20 @@ class StackScreen(Screen[None]):
             return
 
         def check(form_values: dict[str, str]) -> list[FieldError]:
-            from mops_tui.domain.schema import validate_input
-
             errors: list[FieldError] = []
             raw = {k: v for k, v in form_values.items() if k in ("reason", "retired_on")}
             try:
-                move = validate_input(TransitionInput, {**raw, "status": target}, app.ws.context())
+                move = ts.validate_input(
+                    ts.TransitionInput, {**raw, "status": target}, app.ws.context()
+                )
                 errors += rules.transition_errors(
                     view.status, target, move.reason, move.retired_on, app.ws.today()
                 )
             except DomainError as exc:
                 errors += getattr(exc, "fields", [])
-            facts = {k: v for k, v in form_values.items() if k in ToolInput.model_fields}
+            facts = {k: v for k, v in form_values.items() if k in ts.ToolInput.model_fields}
             try:
-                validate_tool({**values, **facts, "status": target}, app.ws.context())
+                ts.validate_tool({**values, **facts, "status": target}, app.ws.context())
             except DomainError as exc:
                 errors += getattr(exc, "fields", [])
             from mops_tui.domain.errors import ValidationFailed
@@ -555,12 +554,14 @@ class StackScreen(Screen[None]):
     # ------------------------------------------------------------ integrations
 
     def action_integrate(self) -> None:
+        from mops_tui.ui.screens import schemas as ts
+
         view = self._need_selected()
         if view is None:
             return
         app = self.mops
         tools = [(name, name) for name, _id in stack.tool_choices(app.ws)]
-        meta = {m["name"]: m for m in form_fields(IntegrationInput)}
+        meta = {m["name"]: m for m in ts.form_fields(ts.IntegrationInput)}
         specs = [
             FieldSpec.from_meta(meta["source"], tools),
             FieldSpec.from_meta(meta["target"], tools),
@@ -569,7 +570,7 @@ class StackScreen(Screen[None]):
         ]
 
         def check(values: dict[str, str]) -> list[FieldError]:
-            validate_integration(values, app.ws.context())
+            ts.validate_integration(values, app.ws.context())
             return []
 
         def save(values: dict[str, str]) -> Any:

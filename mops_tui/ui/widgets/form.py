@@ -243,6 +243,14 @@ class ModelForm(Widget):
         except ValidationFailed as exc:
             errors.extend(exc.fields)
             errors.extend(exc.warnings)
+        except Exception as exc:  # a bug must not lose the user's typing
+            self.log.error(f"form validation failed: {exc!r}")
+            self.notify(
+                f"Could not check this form ({exc}); your input is kept.",
+                severity="error",
+                markup=False,
+            )
+            return False
         if show_all:
             self.state.touched.update(s.name for s in self.specs)
         self._display(errors)

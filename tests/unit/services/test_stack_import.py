@@ -195,16 +195,27 @@ def test_export_imported_into_a_fresh_database_recreates_the_tools(
     assert (again.to_create, again.to_update, len(again.unchanged)) == ([], [], 40)
 
 
-def test_a_full_export_with_retired_tools_is_refused_by_a_fresh_database(
+def test_a_full_export_moves_to_a_fresh_database_with_its_retired_tools(
     demo_ws: Workspace, fresh_demo_team: Workspace
 ) -> None:
-    """Current rule: an import cannot create a tool that is already retired."""
-    before = counts(fresh_demo_team)
+    """Retired tools import as history, with the date and reason they were retired."""
     report = run_import(fresh_demo_team, export_text(demo_ws))
-    retired = {e.row for e in report.errors}
-    assert len(retired) == 3
-    assert {e.field for e in report.errors} == {"status"}
-    assert all("cannot start retired" in e.message for e in report.errors)
+    assert report.errors == []
+    assert len(report.to_create) == 43
+    for name in ("Clearbit", "Mailchimp", "Unbounce"):
+        old, new = stack.get_by_name(demo_ws, name), stack.get_by_name(fresh_demo_team, name)
+        assert new.status == "retired"
+        assert (new.retired_on, new.retired_reason) == (old.retired_on, old.retired_reason)
+
+
+def test_a_new_retired_tool_needs_when_and_why(fresh_demo_team: Workspace) -> None:
+    before = counts(fresh_demo_team)
+    text = (
+        "name,vendor,category,owner,purpose,status\n"
+        "Old Tool,Acme,Other,ana,Once useful,retired\n"
+    )
+    report = run_import(fresh_demo_team, text)
+    assert {(e.row, e.field) for e in report.errors} == {(2, "reason"), (2, "retired_on")}
     assert counts(fresh_demo_team) == before
 
 
@@ -298,12 +309,6 @@ def test_an_error_names_its_row_as_a_spreadsheet_does_with_blank_lines(team: Wor
     assert [(e.row, e.field) for e in report.errors] == [(4, "owner")]
 
 
-@pytest.mark.xfail(
-    reason="BUG: csv_io numbers rows by csv.reader.line_num (physical lines), so a quoted "
-    "cell holding a line break shifts every later row number: the bad row 3 is reported "
-    "as row 4",
-    strict=True,
-)
 def test_row_numbers_survive_multi_line_cells(team: Workspace) -> None:
     text = csv_text(
         "name,vendor,category,owner,purpose,status",
@@ -477,12 +482,6 @@ def test_import_cannot_change_facts_that_break_the_new_status(hub: Workspace) ->
     ]
 
 
-@pytest.mark.xfail(
-    reason="BUG: _write_import sets retired_on/retired_reason from the file whenever the "
-    "row's status is retired, so a file without those columns that only edits a retired "
-    "tool's notes wipes its retirement date and reason",
-    strict=True,
-)
 def test_editing_a_retired_tool_by_import_keeps_its_retirement(demo_ws: Workspace) -> None:
     before = stack.get_by_name(demo_ws, "Mailchimp")
     assert before.status == "retired" and before.retired_on is not None
@@ -493,11 +492,6 @@ def test_editing_a_retired_tool_by_import_keeps_its_retirement(demo_ws: Workspac
     assert (after.retired_on, after.retired_reason) == (before.retired_on, before.retired_reason)
 
 
-@pytest.mark.xfail(
-    reason="BUG: taking a retired tool back to evaluating by import keeps retired_on and "
-    "retired_reason, while stack.transition clears them for the same move",
-    strict=True,
-)
 def test_reviving_a_retired_tool_by_import_clears_its_retirement(demo_ws: Workspace) -> None:
     report = run_import(demo_ws, csv_text("name,status", "Unbounce,evaluating"))
     assert report.errors == []

@@ -866,20 +866,10 @@ def test_listing_filters(listing: stack.ToolListing, query: str, expected: list[
     assert names(listing, query) == expected
 
 
-@pytest.mark.xfail(
-    reason="BUG: cat:VALUE is matched against tools.search_key (name + vendor + category), "
-    "so `cat:crm` also returns a tool *named* 'CRM Bridge' in category 'Data & CDP'",
-    strict=True,
-)
 def test_category_filter_matches_only_the_category(listing: stack.ToolListing) -> None:
     assert names(listing, "cat:crm") == ["Salesforce"]
 
 
-@pytest.mark.xfail(
-    reason="BUG: owner:VALUE is a substring LIKE on people.name_key, so `owner:ana` also "
-    "returns every tool owned by Hiro T-ana-ka",
-    strict=True,
-)
 def test_owner_filter_matches_only_that_owner(listing: stack.ToolListing) -> None:
     assert names(listing, "owner:ana") == [
         "50% Off Finder",
