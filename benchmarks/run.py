@@ -37,13 +37,13 @@ PY = sys.executable
 
 def timed(cmd: list[str], env: dict[str, str]) -> float:
     start = time.perf_counter()
-    subprocess.run(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                   check=True)
+    subprocess.run(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
     return (time.perf_counter() - start) * 1000
 
 
-def pty_until(cmd: list[str], env: dict[str, str], markers: list[bytes],
-              timeout: float = 20.0) -> list[float]:
+def pty_until(
+    cmd: list[str], env: dict[str, str], markers: list[bytes], timeout: float = 20.0
+) -> list[float]:
     """Start ``cmd`` in a 120x40 pty; return ms until each marker first appears."""
     start = time.perf_counter()
     pid, fd = pty.fork()
@@ -87,14 +87,20 @@ def main() -> int:
     args = parser.parse_args()
 
     tmp = Path(tempfile.mkdtemp(prefix="mops-bench-"))
-    env = {**os.environ, "MOPS_TODAY": "2026-11-29", "TERM": "xterm-256color",
-           "COLORTERM": "truecolor", "MOPS_CONFIG": str(tmp / "none.toml")}
+    env = {
+        **os.environ,
+        "MOPS_TODAY": "2026-11-29",
+        "TERM": "xterm-256color",
+        "COLORTERM": "truecolor",
+        "MOPS_CONFIG": str(tmp / "none.toml"),
+    }
     env.pop("NO_COLOR", None)
     db = Path(args.db) if args.db else tmp / "bench.db"
     env["MOPS_DB"] = str(db)
     if not args.db:
-        subprocess.run([PY, "-m", "mops_tui", "demo"], env=env, check=True,
-                       stdout=subprocess.DEVNULL)
+        subprocess.run(
+            [PY, "-m", "mops_tui", "demo"], env=env, check=True, stdout=subprocess.DEVNULL
+        )
     mops = [PY, "-m", "mops_tui"]
     mops_bin = Path(PY).parent / "mops"
     if mops_bin.exists():
@@ -110,8 +116,9 @@ def main() -> int:
     lookup = median(bench(lambda: timed([*mops, "stack", "hubspot"], env), args.runs))
     rows.append(("mops stack hubspot (whole process)", lookup, "python -c pass", floor))
 
-    bare = median(bench(lambda: pty_until([PY, str(HERE / "bare_app.py")], env,
-                                          [b"Tool 1"])[0], args.runs))
+    bare = median(
+        bench(lambda: pty_until([PY, str(HERE / "bare_app.py")], env, [b"Tool 1"])[0], args.runs)
+    )
     paints = bench(lambda: pty_until(mops, env, [b"Cost/yr", b"43 tools"]), args.runs)  # type: ignore[arg-type, return-value]
     first = median([p[0] for p in paints])  # type: ignore[index]
     ready = median([p[1] for p in paints])  # type: ignore[index]

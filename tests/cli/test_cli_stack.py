@@ -284,7 +284,6 @@ _TOO_WIDE = {"Fivetran", "Intercom"}
     [
         pytest.param(
             t.name,
-
         )
         if t.name in _TOO_WIDE
         else t.name

@@ -211,8 +211,7 @@ def test_a_full_export_moves_to_a_fresh_database_with_its_retired_tools(
 def test_a_new_retired_tool_needs_when_and_why(fresh_demo_team: Workspace) -> None:
     before = counts(fresh_demo_team)
     text = (
-        "name,vendor,category,owner,purpose,status\n"
-        "Old Tool,Acme,Other,ana,Once useful,retired\n"
+        "name,vendor,category,owner,purpose,status\nOld Tool,Acme,Other,ana,Once useful,retired\n"
     )
     report = run_import(fresh_demo_team, text)
     assert {(e.row, e.field) for e in report.errors} == {(2, "reason"), (2, "retired_on")}
