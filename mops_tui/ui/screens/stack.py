@@ -359,12 +359,15 @@ class StackScreen(Screen[None]):
             ts.validate_tool(values, app.ws.context(), warnings=warnings)
             return warnings
 
+        warnings: list[FieldError] = []
+
         def save(values: dict[str, str]) -> ToolView:
-            return stack.create(app.ws, values)
+            warnings.clear()
+            return stack.create(app.ws, values, warnings)
 
         def done(view: ToolView | None) -> None:
             if view is not None:
-                self.notify(Text(f"Added {view.name}").plain, title="Saved", markup=False)
+                self._saved_notice(f"Added {view.name}", warnings)
                 self.table.reload(select_key=view.id)
 
         self.app.push_screen(
@@ -380,6 +383,15 @@ class StackScreen(Screen[None]):
             ),
             done,
         )
+
+    def _saved_notice(self, message: str, warnings: list[FieldError]) -> None:
+        if warnings:
+            checks = "; ".join(w.message for w in warnings)
+            self.notify(
+                f"{message}. Check: {checks}", title="Saved", severity="warning", markup=False
+            )
+        else:
+            self.notify(message, title="Saved", markup=False)
 
     def _need_selected(self) -> ToolView | None:
         if self._selected is None:
@@ -401,8 +413,11 @@ class StackScreen(Screen[None]):
             ts.validate_tool({**values, "status": view.status}, app.ws.context(), warnings=warnings)
             return warnings
 
+        warnings: list[FieldError] = []
+
         def save(values: dict[str, str]) -> ToolView:
-            return stack.update(app.ws, view.id, values, state["version"])
+            warnings.clear()
+            return stack.update(app.ws, view.id, values, state["version"], warnings)
 
         def refresh_version() -> None:
             with contextlib.suppress(DomainError):
@@ -410,7 +425,7 @@ class StackScreen(Screen[None]):
 
         def done(saved: ToolView | None) -> None:
             if saved is not None:
-                self.notify(f"Saved {saved.name}", title="Saved", markup=False)
+                self._saved_notice(f"Saved {saved.name}", warnings)
                 self.table.reload(select_key=saved.id)
 
         self.app.push_screen(
