@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-HEAD = "0001"
+HEAD = "0002"
 
 
 class MigrationError(Exception):

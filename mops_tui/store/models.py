@@ -21,6 +21,7 @@ from sqlalchemy import (
     MetaData,
     String,
     Text,
+    UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -111,6 +112,63 @@ class Integration(Base):
     created_by: Mapped[str] = mapped_column(String(64))
     removed_at: Mapped[datetime | None] = mapped_column(DateTime)
     removed_by: Mapped[str | None] = mapped_column(String(64))
+
+
+class Kpi(Base):
+    """A KPI definition. Meaning edits of an active KPI add a ``KpiVersion``."""
+
+    __tablename__ = "kpis"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(String(64), unique=True)
+    label: Mapped[str] = mapped_column(String(80))
+    search_key: Mapped[str] = mapped_column(String(400))
+    description: Mapped[str] = mapped_column(Text, default="")
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    definition: Mapped[str] = mapped_column(Text, default="")
+    numerator: Mapped[str] = mapped_column(String(200), default="")
+    denominator: Mapped[str] = mapped_column(String(200), default="")
+    conversion: Mapped[str] = mapped_column(Text, default="")
+    attribution_model: Mapped[str] = mapped_column(String(20))
+    attribution_window_days: Mapped[int | None] = mapped_column(Integer)
+    direction: Mapped[str] = mapped_column(String(20))
+    target: Mapped[str | None] = mapped_column(String(40))
+    decision: Mapped[str] = mapped_column(Text, default="")
+    data_gaps: Mapped[str] = mapped_column(Text, default="")
+    data_source_id: Mapped[int | None] = mapped_column(ForeignKey("tools.id"), index=True)
+    status: Mapped[str] = mapped_column(String(20), index=True)
+    measure: Mapped[str] = mapped_column(String(64))
+    mf_type: Mapped[str | None] = mapped_column(String(20))
+    mf_params: Mapped[str | None] = mapped_column(Text)
+    mf_filter: Mapped[str | None] = mapped_column(Text)
+    deprecated_reason: Mapped[str | None] = mapped_column(Text)
+    successor_id: Mapped[int | None] = mapped_column(ForeignKey("kpis.id"))
+    current_version: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    created_by: Mapped[str] = mapped_column(String(64))
+    updated_at: Mapped[datetime] = mapped_column(DateTime)
+    updated_by: Mapped[str] = mapped_column(String(64))
+    version: Mapped[int] = mapped_column(Integer, nullable=False)
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class KpiVersionRow(Base):
+    """One meaning of a KPI, in force from ``effective_on``. Never changed once written."""
+
+    __tablename__ = "kpi_versions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kpi_id: Mapped[int] = mapped_column(ForeignKey("kpis.id"), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    effective_on: Mapped[date] = mapped_column(Date)
+    author: Mapped[str] = mapped_column(String(64))
+    summary: Mapped[str] = mapped_column(Text, default="")
+    snapshot_json: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+    __table_args__ = (UniqueConstraint("kpi_id", "number", name="uq_kpi_versions_kpi_id_number"),)
 
 
 class AuditEntry(Base):

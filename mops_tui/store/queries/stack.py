@@ -33,7 +33,9 @@ SELECT t.id, t.name, t.vendor, t.category, t.purpose, t.status, t.annual_cost,
        (SELECT COUNT(*) FROM integrations i
          WHERE i.source_id = t.id AND i.removed_at IS NULL) AS integrations_out,
        (SELECT COUNT(*) FROM integrations i
-         WHERE i.target_id = t.id AND i.removed_at IS NULL) AS integrations_in
+         WHERE i.target_id = t.id AND i.removed_at IS NULL) AS integrations_in,
+       (SELECT COUNT(*) FROM kpis k
+         WHERE k.data_source_id = t.id AND k.status <> 'deprecated') AS kpi_count
 FROM tools t
 LEFT JOIN people p ON p.id = t.owner_id
 """
@@ -219,6 +221,7 @@ def _view(r: Row, personal_in_from: list[str]) -> ToolView:
         integrations_out=int(r["integrations_out"] or 0),
         integrations_in=int(r["integrations_in"] or 0),
         personal_in_from=personal_in_from,
+        kpi_count=int(r["kpi_count"] or 0),
     )
 
 
@@ -269,6 +272,15 @@ def all_integrations(reader: Reader) -> list[Row]:
         "FROM integrations i JOIN tools s ON s.id = i.source_id "
         "JOIN tools d ON d.id = i.target_id WHERE i.removed_at IS NULL "
         "ORDER BY s.name_key, d.name_key"
+    )
+
+
+def kpis_of_tool(reader: Reader, tool_id: int) -> list[Row]:
+    """The KPIs that draw data from a tool (not deprecated ones)."""
+    return reader.all(
+        "SELECT k.id, k.key, k.label, k.status FROM kpis k "
+        "WHERE k.data_source_id = :id AND k.status <> 'deprecated' ORDER BY k.key",
+        {"id": tool_id},
     )
 
 

@@ -1,0 +1,459 @@
+"""dbt MetricFlow metric YAML, read and written (the spec dbt 1.6–1.11 reads).
+
+Reading turns each entry of ``metrics:`` into a :class:`MetricImport`: the KPI fields
+mops can fill, the MetricFlow details it keeps for a faithful export (``type``,
+``type_params``, the Jinja ``filter`` as text), the status ``config.meta`` asks for,
+and plain notes on what it had to guess or could not map. It never writes anything.
+
+Writing produces a ``metrics:`` document. Fields with no MetricFlow home go under
+``config.meta``: owner, data source, kind, definition, attribution, direction, target,
+decision, known gaps, status.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+from mops_tui.domain import kpis
+from mops_tui.domain.errors import FieldError
+from mops_tui.domain.kpis import KpiView, MetricImport
+
+METRIC_TYPES: tuple[str, ...] = ("simple", "ratio", "derived", "cumulative", "conversion")
+_KNOWN_KEYS = frozenset(
+    {
+        "name",
+        "label",
+        "description",
+        "type",
+        "type_params",
+        "filter",
+        "config",
+        "meta",
+        "time_granularity",
+    }
+)
+_META_KEYS = frozenset(
+    {
+        "owner",
+        "data_source",
+        "kind",
+        "definition",
+        "numerator",
+        "denominator",
+        "conversion",
+        "attribution",
+        "direction",
+        "target",
+        "decision",
+        "known_gaps",
+        "status",
+        "deprecated_reason",
+        "successor",
+        "version",
+        "measure",
+    }
+)
+
+
+class MetricflowError(ValueError):
+    """The file cannot be read as MetricFlow YAML. ``str()`` says where and why."""
+
+
+@dataclass
+class MetricflowFile:
+    metrics: list[MetricImport] = field(default_factory=list)
+    errors: list[FieldError] = field(default_factory=list)
+    measures: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    return str(value).strip()
+
+
+def _measure_name(params: dict[str, Any], key: str = "measure") -> str | None:
+    value = params.get(key)
+    if isinstance(value, dict):
+        name = value.get("name")
+        return str(name) if name else None
+    return str(value) if value else None
+
+
+def _metric_names(values: Any) -> list[str]:
+    names: list[str] = []
+    for item in values or []:
+        if isinstance(item, dict):
+            name = item.get("name")
+            alias = item.get("alias")
+            offset = item.get("offset_window")
+            label = str(name)
+            if offset:
+                label += f" offset {offset}"
+            if alias:
+                label += f" as {alias}"
+            names.append(label)
+        elif item is not None:
+            names.append(str(item))
+    return names
+
+
+_KIND_WORDS = (
+    ("rate", re.compile(r"pct|percent|rate|ratio|share|ctr|cvr|roas|growth")),
+    ("duration", re.compile(r"duration|payback|cycle_time|time_to|days_to|latency")),
+    ("currency", re.compile(r"revenue|cost|spend|profit|price|value|amount|total|cac|cpa|cpl")),
+    ("score", re.compile(r"score|nps|csat|rating")),
+)
+
+
+def _guess_kind(name: str, mf_type: str, measure: dict[str, Any] | None) -> tuple[str, str]:
+    if mf_type == "ratio":
+        return "rate", "a ratio metric"
+    text = name.lower()
+    for kind, pattern in _KIND_WORDS:
+        if pattern.search(text):
+            return kind, "its name"
+    if measure and measure.get("agg") in ("count", "count_distinct"):
+        return "count", f"its measure's {measure.get('agg')} aggregation"
+    return "count", "no better clue"
+
+
+def _definition(
+    mf_type: str,
+    params: dict[str, Any],
+    measures: dict[str, dict[str, Any]],
+    description: str,
+    filter_text: str | None,
+) -> str:
+    parts: list[str] = []
+    if mf_type in ("simple", "cumulative"):
+        name = _measure_name(params) or "?"
+        measure = measures.get(name, {})
+        agg = measure.get("agg")
+        expr = measure.get("expr")
+        agg_words = {
+            "sum": "sum",
+            "count": "count",
+            "count_distinct": "distinct count",
+            "average": "average",
+            "percentile": "percentile",
+            "min": "minimum",
+            "max": "maximum",
+            "median": "median",
+            "sum_boolean": "count of true",
+        }
+        how = f"{agg_words.get(agg, agg)} of measure {name}" if agg else f"measure {name}"
+        if expr not in (None, "", name, 1):
+            how += f" ({expr})"
+        if mf_type == "cumulative":
+            window = params.get("window")
+            grain = params.get("grain_to_date")
+            how = "cumulative " + how + (f" over {window}" if window else "")
+            if grain:
+                how += f", {grain} to date"
+        parts.append(how.capitalize())
+    elif mf_type == "ratio":
+        parts.append(f"{params.get('numerator')} divided by {params.get('denominator')}")
+    elif mf_type == "derived":
+        expr = params.get("expr", "")
+        names = _metric_names(params.get("metrics"))
+        parts.append(f"{expr}" + (f" where the metrics are {', '.join(names)}" if names else ""))
+    elif mf_type == "conversion":
+        conv = params.get("conversion_type_params", {}) or {}
+        parts.append(
+            f"Conversions from {conv.get('base_measure', '?')} to "
+            f"{conv.get('conversion_measure', '?')} within {conv.get('window', '?')}"
+        )
+    if filter_text:
+        parts.append(f"Filtered where {filter_text}")
+    if description and not parts:
+        parts.append(description)
+    return ". ".join(p.rstrip(".") for p in parts if p) + "."
+
+
+def _problem(exc: yaml.YAMLError) -> str:
+    mark = getattr(exc, "problem_mark", None)
+    problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+    if mark is not None:
+        return f"the YAML is malformed at line {mark.line + 1}, column {mark.column + 1}: {problem}"
+    return f"the YAML is malformed: {problem}"
+
+
+def _load(text: str | bytes) -> dict[str, Any]:
+    if isinstance(text, bytes):
+        try:
+            text = text.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise MetricflowError("the file is not UTF-8 text") from exc
+    try:
+        doc = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise MetricflowError(_problem(exc)) from exc
+    if not isinstance(doc, dict):
+        raise MetricflowError("the file holds no YAML mapping; expected a `metrics:` list")
+    return doc
+
+
+def _measures(doc: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    found: dict[str, dict[str, Any]] = {}
+    for model in doc.get("semantic_models") or []:
+        if isinstance(model, dict):
+            for measure in model.get("measures") or []:
+                if isinstance(measure, dict) and measure.get("name"):
+                    found[str(measure["name"])] = {**measure, "model": model.get("name")}
+    return found
+
+
+def read_metricflow_files(texts: Sequence[str | bytes]) -> MetricflowFile:
+    """Several files read as one project: measures defined in one file describe the
+    metrics of another, and a metric name may appear only once across them."""
+    docs = [_load(t) for t in texts]
+    if not any(doc.get("metrics") is not None for doc in docs):
+        raise MetricflowError("no file has a `metrics:` section")
+    measures: dict[str, dict[str, Any]] = {}
+    for doc in docs:
+        measures.update(_measures(doc))
+    result = MetricflowFile(measures=measures)
+    seen: set[str] = set()
+    for doc in docs:
+        if doc.get("metrics") is not None:
+            part = _read_doc(doc, measures, seen)
+            result.metrics.extend(part.metrics)
+            result.errors.extend(part.errors)
+    return result
+
+
+def read_metricflow(text: str | bytes) -> MetricflowFile:
+    """Parse a MetricFlow YAML document. Raises ``MetricflowError`` for a file that is
+    not YAML or has no ``metrics:``; per-metric problems are in ``errors``."""
+    doc = _load(text)
+    if doc.get("metrics") is None:
+        raise MetricflowError("the file has no `metrics:` section")
+    return _read_doc(doc, _measures(doc), set())
+
+
+def _read_doc(
+    doc: dict[str, Any], measures: dict[str, dict[str, Any]], seen: set[str]
+) -> MetricflowFile:
+    raw_metrics = doc.get("metrics")
+    if not isinstance(raw_metrics, list):
+        raise MetricflowError("`metrics:` must be a list of metrics")
+    result = MetricflowFile(measures=measures)
+    for index, raw in enumerate(raw_metrics, start=1):
+        if not isinstance(raw, dict):
+            result.errors.append(FieldError("metric", f"metric {index}: is not a mapping"))
+            continue
+        name = _text(raw.get("name"))
+        where = f"metric {name or index}"
+        if not name:
+            result.errors.append(FieldError("name", f"metric {index}: has no name"))
+            continue
+        problem = kpis.key_problem(name)
+        if problem:
+            result.errors.append(FieldError("name", f"{where}: the name {problem}"))
+            continue
+        if name in seen:
+            result.errors.append(FieldError("name", f"{where}: the name appears twice"))
+            continue
+        seen.add(name)
+        mf_type = _text(raw.get("type")).lower()
+        if mf_type not in METRIC_TYPES:
+            result.errors.append(
+                FieldError(
+                    "type",
+                    f"{where}: type “{mf_type or '(none)'}” is not one of "
+                    + ", ".join(METRIC_TYPES),
+                )
+            )
+            continue
+        params = raw.get("type_params") or {}
+        if not isinstance(params, dict):
+            result.errors.append(
+                FieldError("type_params", f"{where}: type_params must be a mapping")
+            )
+            continue
+        result.metrics.append(_metric(raw, name, mf_type, params, result.measures))
+    return result
+
+
+def _metric(
+    raw: dict[str, Any],
+    name: str,
+    mf_type: str,
+    params: dict[str, Any],
+    measures: dict[str, dict[str, Any]],
+) -> MetricImport:
+    notes: list[str] = []
+    config = raw.get("config") if isinstance(raw.get("config"), dict) else {}
+    meta = config.get("meta") if isinstance(config.get("meta"), dict) else None
+    if meta is None and isinstance(raw.get("meta"), dict):
+        meta = raw["meta"]
+    meta = meta or {}
+    unknown = sorted(str(k) for k in raw if k not in _KNOWN_KEYS)
+    if unknown:
+        notes.append("ignored: " + ", ".join(unknown))
+    unknown_meta = sorted(str(k) for k in meta if k not in _META_KEYS)
+    if unknown_meta:
+        notes.append("ignored in config.meta: " + ", ".join(unknown_meta))
+    description = _text(raw.get("description"))
+    label = _text(raw.get("label")) or name.replace("_", " ").capitalize()
+    filter_text = _text(raw.get("filter")) or None
+    measure = _measure_name(params)
+    kind = _text(meta.get("kind")).lower()
+    if kind not in kpis.KINDS:
+        kind, clue = _guess_kind(name, mf_type, measures.get(measure or ""))
+        notes.append(f"kind guessed as {kind} from {clue}; check it")
+    numerator = _text(meta.get("numerator")) or (
+        _text(params.get("numerator")) if mf_type == "ratio" else ""
+    )
+    denominator = _text(meta.get("denominator")) or (
+        _text(params.get("denominator")) if mf_type == "ratio" else ""
+    )
+    if isinstance(params.get("numerator"), dict):
+        numerator = numerator if meta.get("numerator") else _text(params["numerator"].get("name"))
+    if isinstance(params.get("denominator"), dict):
+        denominator = (
+            denominator if meta.get("denominator") else _text(params["denominator"].get("name"))
+        )
+    conversion = _text(meta.get("conversion"))
+    if not conversion and mf_type == "conversion":
+        conv = params.get("conversion_type_params") or {}
+        conversion = f"{conv.get('conversion_measure', '?')} after {conv.get('base_measure', '?')}"
+    attribution = meta.get("attribution") if isinstance(meta.get("attribution"), dict) else {}
+    direction = _text(meta.get("direction"))
+    if direction not in kpis.DIRECTIONS:
+        direction = (
+            "lower_is_better"
+            if re.search(r"cost|cac|cpa|cpl|churn|bounce", name)
+            else "higher_is_better"
+        )
+    definition = _text(meta.get("definition")) or _definition(
+        mf_type, params, measures, description, filter_text
+    )
+    fields: dict[str, Any] = {
+        "key": name,
+        "label": label[: kpis.LABEL_MAX],
+        "description": description,
+        "owner": _text(meta.get("owner")) or None,
+        "kind": kind,
+        "definition": definition,
+        "numerator": numerator,
+        "denominator": denominator,
+        "conversion": conversion,
+        "data_source": _text(meta.get("data_source")) or None,
+        "attribution_model": _text(attribution.get("model")) or "none",
+        "attribution_window_days": attribution.get("window_days"),
+        "direction": direction,
+        "target": _text(meta.get("target")) or None,
+        "decision": _text(meta.get("decision")),
+        "data_gaps": _text(meta.get("known_gaps")),
+        "measure": _text(meta.get("measure")) or measure or name,
+    }
+    if mf_type == "ratio" and not (numerator and denominator):
+        notes.append("a ratio needs numerator and denominator metrics")
+    return MetricImport(
+        name=name,
+        fields=fields,
+        status=_text(meta.get("status")).lower() or "draft",
+        mf_type=mf_type,
+        mf_params=params,
+        mf_filter=filter_text,
+        deprecated_reason=_text(meta.get("deprecated_reason")) or None,
+        successor=_text(meta.get("successor")) or None,
+        notes=notes,
+    )
+
+
+# ---------------------------------------------------------------------------
+# Writing
+# ---------------------------------------------------------------------------
+
+
+class _Dumper(yaml.SafeDumper):
+    pass
+
+
+def _str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    style = "|" if "\n" in value else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_Dumper.add_representer(str, _str)
+
+
+def _type_and_params(kpi: KpiView) -> tuple[str, dict[str, Any]]:
+    if kpi.mf_type in METRIC_TYPES and kpi.mf_params:
+        params = dict(kpi.mf_params)
+        if kpi.mf_type in ("simple", "cumulative") and kpi.measure:
+            current = params.get("measure")
+            if isinstance(current, dict):
+                params["measure"] = {**current, "name": kpi.measure}
+            else:
+                params["measure"] = kpi.measure
+        return kpi.mf_type, params
+    if kpi.kind == "rate" and kpi.numerator and kpi.denominator:
+        return "ratio", {
+            "numerator": kpis.suggest_key(kpi.numerator),
+            "denominator": kpis.suggest_key(kpi.denominator),
+        }
+    return "simple", {"measure": kpi.measure or kpi.key}
+
+
+def metric_of(kpi: KpiView, currency: str = "GBP") -> dict[str, Any]:
+    mf_type, params = _type_and_params(kpi)
+    meta: dict[str, Any] = {
+        "owner": kpi.owner,
+        "data_source": kpi.data_source,
+        "kind": kpi.kind,
+        "definition": kpi.definition,
+    }
+    if kpi.numerator or kpi.denominator:
+        meta["numerator"] = kpi.numerator
+        meta["denominator"] = kpi.denominator
+    if kpi.conversion:
+        meta["conversion"] = kpi.conversion
+    meta["attribution"] = {"model": kpi.attribution_model}
+    if kpi.attribution_window_days is not None:
+        meta["attribution"]["window_days"] = kpi.attribution_window_days
+    meta["direction"] = kpi.direction
+    if kpi.target is not None:
+        meta["target"] = kpis.format_target(kpi.target, kpi.kind, currency)
+    meta["decision"] = kpi.decision
+    meta["known_gaps"] = kpi.data_gaps
+    meta["measure"] = kpi.measure
+    meta["status"] = kpi.status
+    if kpi.deprecated_reason:
+        meta["deprecated_reason"] = kpi.deprecated_reason
+    if kpi.successor:
+        meta["successor"] = kpi.successor
+    if kpi.current_version:
+        meta["version"] = kpi.current_version
+    metric: dict[str, Any] = {
+        "name": kpi.key,
+        "label": kpi.label,
+        "description": kpi.description or kpi.definition,
+        "type": mf_type,
+        "type_params": params,
+    }
+    if kpi.mf_filter:
+        metric["filter"] = kpi.mf_filter
+    metric["config"] = {"meta": {k: v for k, v in meta.items() if v is not None}}
+    return metric
+
+
+def write_metricflow(kpi_views: Sequence[KpiView], currency: str = "GBP") -> str:
+    doc = {"metrics": [metric_of(k, currency) for k in kpi_views]}
+    header = "# KPI definitions exported by mops (dbt MetricFlow metrics spec)\n"
+    return header + yaml.dump(
+        doc,
+        Dumper=_Dumper,
+        sort_keys=False,
+        allow_unicode=True,
+        width=100,
+        default_flow_style=False,
+    )
