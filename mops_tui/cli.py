@@ -86,6 +86,34 @@ def build_parser() -> argparse.ArgumentParser:
     pfmt.add_argument("--json", action="store_true")
     pfmt.add_argument("--csv", action="store_true")
 
+    kpi = sub.add_parser(
+        "kpi",
+        parents=[common],
+        help="KPI definitions: list, show, export and import (dbt MetricFlow, CSV)",
+        description="KPI definitions. `mops kpi list`, `mops kpi show KEY [--version N]`, "
+        "`mops kpi export --format metricflow|csv`, `mops kpi import FILE.yml [--dry-run]`.",
+    )
+    ksub = kpi.add_subparsers(dest="kpi_command", metavar="ACTION", parser_class=_Parser)
+    klist = ksub.add_parser("list", parents=[common], help="list KPIs")
+    klist.add_argument("query", nargs="*", help="words to match; kind:rate owner:ana")
+    klist.add_argument("--status", choices=("draft", "active", "deprecated"))
+    kfmt = klist.add_mutually_exclusive_group()
+    kfmt.add_argument("--json", action="store_true")
+    kfmt.add_argument("--csv", action="store_true")
+    kshow = ksub.add_parser("show", parents=[common], help="one KPI, or one of its versions")
+    kshow.add_argument("key")
+    kshow.add_argument("--version", type=int, metavar="N", help="an earlier version")
+    kshow.add_argument("--json", action="store_true")
+    kexport = ksub.add_parser("export", parents=[common], help="write MetricFlow YAML or CSV")
+    kexport.add_argument("--format", choices=("metricflow", "csv"), default="metricflow")
+    kexport.add_argument("-o", "--output", metavar="FILE")
+    kexport.add_argument("query", nargs="*", help="only the KPIs matching these words")
+    kimport = ksub.add_parser(
+        "import", parents=[common], help="read MetricFlow YAML (several files: one project)"
+    )
+    kimport.add_argument("files", nargs="+", metavar="FILE.yml")
+    kimport.add_argument("--dry-run", action="store_true", help="check, write nothing")
+
     db = sub.add_parser(
         "db", help="where the data lives, upgrade, backup, restore", parents=[common]
     )
@@ -174,6 +202,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "stack": cmd_stack,
             "people": cmd_people,
             "db": cmd_db,
+            "kpi": cmd_kpi,
         }[args.command]
         return handler(args)
     except ValidationFailed as exc:
@@ -440,6 +469,7 @@ def _tool_json(ws: Workspace, t: ToolView) -> dict[str, Any]:
             }
             for i in integrations
         ],
+        "kpis": [k["key"] for k in q.kpis_of_tool(ws.reader, t.id)],
         "flags": [
             {"code": f.code, "reason": f.reason} for f in t.flags(today, ws.policy, ws.currency)
         ],
@@ -541,6 +571,9 @@ def _tool_card(ws: Workspace, t: ToolView, paint: Any, total: int) -> list[str]:
                 wrapped[-1] = last[:cut] + paint("(personal data)", "magenta") if cut >= 0 else last
             lines.append("  " + wrapped[0])
             lines.extend("    " + rest for rest in wrapped[1:])
+    fed = q.kpis_of_tool(ws.reader, t.id)
+    if fed:
+        field("KPIs", ", ".join(f"{k['key']} ({k['status']})" for k in fed))
     if flags:
         lines.append(paint("Flags", "dim"))
         for f in flags:
@@ -724,4 +757,302 @@ def cmd_db(args: argparse.Namespace) -> int:
     _out(f"Restored {path} from {source}.")
     if saved:
         _out(f"The database as it was is kept at {saved}")
+    return EXIT_OK
+
+
+# ---------------------------------------------------------------------------
+# mops kpi
+# ---------------------------------------------------------------------------
+
+
+def cmd_kpi(args: argparse.Namespace) -> int:
+    action = args.kpi_command or "list"
+    if action == "import":
+        return _kpi_import(args)
+    cfg = _settings(args)
+    ws = _workspace(cfg)
+    from mops_tui.services import kpis
+
+    if action == "show":
+        return _kpi_show(ws, args)
+    if action == "export":
+        query = " ".join(args.query)
+        if args.format == "csv":
+            from mops_tui.formats.csv_io import write_csv
+
+            rows = kpis.export_rows(ws, query)
+            text = write_csv(kpis.EXPORT_COLUMNS, rows)
+            count = len(rows)
+        else:
+            from mops_tui.formats.metricflow import write_metricflow
+
+            views = kpis.list_kpis(ws, query)
+            text = write_metricflow(views, ws.currency)
+            count = len(views)
+        if args.output:
+            try:
+                Path(args.output).write_text(text, encoding="utf-8")
+            except OSError as exc:
+                raise Fail(f"cannot write {args.output}: {exc.strerror}") from exc
+            print(f"Wrote {count} KPIs to {args.output}", file=sys.stderr)
+        else:
+            _write_data(text)
+        return EXIT_OK
+    # list
+    query = " ".join(getattr(args, "query", []) or [])
+    if getattr(args, "status", None):
+        query = f"{query} status:{args.status}".strip()
+    views = kpis.list_kpis(ws, query)
+    if getattr(args, "json", False):
+        _out(json.dumps([_kpi_json(ws, v) for v in views], ensure_ascii=False, indent=2))
+        return EXIT_OK
+    if getattr(args, "csv", False):
+        from mops_tui.formats.csv_io import write_csv
+
+        _write_data(write_csv(kpis.EXPORT_COLUMNS, kpis.export_rows(ws, query)))
+        return EXIT_OK
+    if not views:
+        _out(
+            "No KPIs match."
+            if query
+            else "No KPIs yet. Define one in the app (mops, then 5 "
+            "and n), or import dbt metrics with `mops kpi import FILE.yml`."
+        )
+        return EXIT_OK if not query else EXIT_FAIL
+    from mops_tui import clitext
+    from mops_tui.domain.kpis import format_target
+
+    paint = clitext.Painter(clitext.colour_enabled())
+    total = min(clitext.width(), 120)
+    columns = [
+        clitext.Column("key", "Key", 0, min_width=12),
+        clitext.Column("kind", "Kind", 8),
+        clitext.Column("owner", "Owner", 7),
+        clitext.Column("status", "Status", 10),
+        clitext.Column("target", "Target", 9, "right"),
+        clitext.Column("flags", "Flags", 12),
+    ]
+    if total >= 100:
+        columns.insert(1, clitext.Column("source", "Data source", 18))
+    rows = [
+        {
+            "key": clitext.safe(v.key),
+            "kind": v.kind,
+            "owner": clitext.safe(v.owner or "—"),
+            "status": v.status + (f" v{v.current_version}" if v.current_version > 1 else ""),
+            "target": format_target(v.target, v.kind, ws.currency),
+            "source": clitext.safe(v.data_source or "—"),
+            "flags": " ".join(f.label for f in v.flags()),
+        }
+        for v in views
+    ]
+
+    def style_of(row: dict[str, str], key: str) -> tuple[str, ...]:
+        if key == "flags" and row["flags"]:
+            return ("yellow",)
+        if key == "status" and row["status"].startswith("deprecated"):
+            return ("dim",)
+        return ()
+
+    _out("\n".join(clitext.table(columns, rows, total, paint, style_of)))
+    _out(paint(f"{len(views)} KPI{'s' if len(views) != 1 else ''}", "dim"))
+    return EXIT_OK
+
+
+def _kpi_json(ws: Workspace, v: Any) -> dict[str, Any]:
+    from mops_tui.domain.kpis import format_target
+
+    return {
+        "key": v.key,
+        "label": v.label,
+        "description": v.description,
+        "status": v.status,
+        "kind": v.kind,
+        "owner": v.owner,
+        "owner_name": v.owner_name,
+        "data_source": v.data_source,
+        "definition": v.definition,
+        "numerator": v.numerator,
+        "denominator": v.denominator,
+        "conversion": v.conversion,
+        "attribution_model": v.attribution_model,
+        "attribution_window_days": v.attribution_window_days,
+        "direction": v.direction,
+        "target": v.target,
+        "target_display": format_target(v.target, v.kind, ws.currency, empty="") or None,
+        "decision": v.decision,
+        "data_gaps": v.data_gaps,
+        "measure": v.measure,
+        "version": v.current_version,
+        "successor": v.successor,
+        "deprecated_reason": v.deprecated_reason,
+        "flags": [{"code": f.code, "reason": f.reason} for f in v.flags()],
+    }
+
+
+def _kpi_show(ws: Workspace, args: argparse.Namespace) -> int:
+    from mops_tui import clitext
+    from mops_tui.domain.kpis import format_target, label_of
+    from mops_tui.services import kpis
+
+    view = kpis.get_by_key(ws, args.key)
+    paint = clitext.Painter(clitext.colour_enabled())
+    total = min(clitext.width(), 100)
+    label_w = 16
+    lines: list[str] = []
+
+    def field(label: str, value: str) -> None:
+        wrapped = clitext.wrap(value or "—", label_w, total)
+        lines.append(paint(label.ljust(label_w), "dim") + wrapped[0])
+        lines.extend(" " * label_w + rest for rest in wrapped[1:])
+
+    if args.version is not None:
+        version = kpis.version_of(ws, view.key, args.version)
+        snap = version.snapshot
+        if args.json:
+            _out(
+                json.dumps(
+                    {
+                        "key": view.key,
+                        "version": version.number,
+                        "effective_on": version.effective_on.isoformat(),
+                        "author": version.author,
+                        "summary": version.summary,
+                        "definition": snap,
+                    },
+                    ensure_ascii=False,
+                    indent=2,
+                )
+            )
+            return EXIT_OK
+        lines.append(
+            paint(f"{clitext.safe(view.key)} — version {version.number}", "bold")
+            + paint(
+                f"  in force from {version.effective_on.isoformat()}, by "
+                f"{clitext.safe(version.author)}",
+                "dim",
+            )
+        )
+        field("What changed", clitext.safe(version.summary))
+        for name in (
+            "label",
+            "kind",
+            "definition",
+            "numerator",
+            "denominator",
+            "conversion",
+            "data_source",
+            "attribution_model",
+            "attribution_window_days",
+            "direction",
+            "target",
+            "decision",
+            "data_gaps",
+        ):
+            value = snap.get(name)
+            if name == "target":
+                value = format_target(value, snap.get("kind", view.kind), ws.currency)
+            field(label_of(name).capitalize(), clitext.safe("" if value is None else value))
+        _out("\n".join(lines))
+        return EXIT_OK
+    if args.json:
+        detail = kpis.detail(ws, view.id)
+        data = _kpi_json(ws, view)
+        data["versions"] = [
+            {
+                "number": v.number,
+                "effective_on": v.effective_on.isoformat(),
+                "author": v.author,
+                "summary": v.summary,
+            }
+            for v in detail.versions
+        ]
+        _out(json.dumps(data, ensure_ascii=False, indent=2))
+        return EXIT_OK
+    detail = kpis.detail(ws, view.id)
+    status = view.status + (f" (version {view.current_version})" if view.current_version else "")
+    lines.append(
+        paint(clitext.safe(view.key), "bold")
+        + "  "
+        + clitext.safe(view.label)
+        + "  "
+        + paint(status, "green" if view.status == "active" else "dim")
+    )
+    if view.description:
+        field("Description", clitext.safe(view.description))
+    field("Kind", view.kind)
+    field("Owner", f"{clitext.safe(view.owner_name)} ({view.owner})" if view.owner else "")
+    field("Definition", clitext.safe(view.definition))
+    if view.kind == "rate" or view.numerator or view.denominator:
+        field("Numerator", clitext.safe(view.numerator))
+        field("Denominator", clitext.safe(view.denominator))
+    if view.conversion:
+        field("Conversion", clitext.safe(view.conversion))
+    source = clitext.safe(view.data_source or "")
+    if view.data_source and view.data_source_status != "active":
+        source += f" ({label_of(view.data_source_status or '')})"
+    field("Data source", source)
+    field("Attribution", label_of(view.attribution))
+    field("Better when", label_of(view.direction))
+    field("Target", format_target(view.target, view.kind, ws.currency))
+    field("Decision", clitext.safe(view.decision))
+    field("Known gaps", clitext.safe(view.data_gaps))
+    field("Measure", clitext.safe(view.measure))
+    if view.status == "deprecated":
+        field(
+            "Deprecated",
+            clitext.safe(view.deprecated_reason or "")
+            + (f" — use {view.successor} instead" if view.successor else ""),
+        )
+    if detail.replaces:
+        field("Replaces", ", ".join(r["key"] for r in detail.replaces))
+    for f in view.flags():
+        lines.append(paint("! ", "yellow") + clitext.safe(f.reason))
+    if detail.versions:
+        lines.append(paint("Versions", "dim"))
+        for v in detail.versions:
+            lines.append(
+                f"  v{v.number}  from {v.effective_on.isoformat()}  "
+                f"{clitext.safe(v.author)}  {clitext.safe(v.summary)}"
+            )
+        lines.append(paint(f"  mops kpi show {view.key} --version N shows one", "dim"))
+    _out("\n".join(lines))
+    return EXIT_OK
+
+
+def _kpi_import(args: argparse.Namespace) -> int:
+    from mops_tui.formats.metricflow import MetricflowError, read_metricflow_files
+
+    texts = []
+    for name in args.files:
+        texts.append(_read_file(name))
+    try:
+        parsed = read_metricflow_files(texts)
+    except MetricflowError as exc:
+        where = args.files[0] if len(args.files) == 1 else ", ".join(args.files)
+        raise Fail(f"{where}: {exc}", EXIT_INVALID) from exc
+    if parsed.errors:
+        for err in parsed.errors:
+            print(f"{_safe(err.message)} (field {err.field})", file=sys.stderr)
+        print("mops: nothing was imported.", file=sys.stderr)
+        return EXIT_INVALID
+    cfg = _settings(args)
+    ws = _workspace(cfg)
+    from mops_tui.services import kpis
+
+    report = kpis.import_metrics(ws, parsed.metrics, dry_run=args.dry_run)
+    if report.errors:
+        for err in report.errors:
+            print(f"{_safe(err.message)} (field {err.field})", file=sys.stderr)
+        print("mops: nothing was imported.", file=sys.stderr)
+        return EXIT_INVALID
+    verb = "Would import" if args.dry_run else "Imported"
+    _out(f"{verb} {len(report.results)} KPI(s):")
+    for r in report.results:
+        needs = f" — to activate, complete: {', '.join(r.needs)}" if r.needs else " — complete"
+        _out(f"  {r.name} ({r.status}){needs}")
+        for note in r.notes:
+            _out(f"      {_safe(note)}")
+    if args.dry_run:
+        _out("Dry run: nothing was written.")
     return EXIT_OK

@@ -77,6 +77,15 @@ class StaleRecord(DomainError):
         )
 
 
+class NeedsConfirmation(DomainError):
+    """The change is allowed, but it affects other records; the user must say yes to
+    exactly the ones named in ``items``."""
+
+    def __init__(self, message: str, items: list[str]) -> None:
+        super().__init__(message)
+        self.items = items
+
+
 def check(errors: list[FieldError]) -> None:
     """Raise ``ValidationFailed`` when ``errors`` holds any refusal (warnings pass)."""
     if any(not e.warning for e in errors):

@@ -249,7 +249,7 @@ def entry_rules(kpi: KpiLike, *, imported: bool = False) -> list[FieldError]:
         errors.append(
             FieldError("definition", "write the definition or formula: how it is calculated")
         )
-    if kpi.kind == "rate":
+    if kpi.kind == "rate" and not imported:
         if not (kpi.numerator or "").strip():
             errors.append(FieldError("numerator", "a rate names its numerator (what is counted)"))
         if not (kpi.denominator or "").strip():

@@ -421,8 +421,9 @@ def metric_of(kpi: KpiView, currency: str = "GBP") -> dict[str, Any]:
     if kpi.attribution_window_days is not None:
         meta["attribution"]["window_days"] = kpi.attribution_window_days
     meta["direction"] = kpi.direction
-    if kpi.target is not None:
-        meta["target"] = kpis.format_target(kpi.target, kpi.kind, currency)
+    meta["target"] = (
+        kpis.format_target(kpi.target, kpi.kind, currency) if kpi.target is not None else None
+    )
     meta["decision"] = kpi.decision
     meta["known_gaps"] = kpi.data_gaps
     meta["measure"] = kpi.measure
@@ -442,7 +443,8 @@ def metric_of(kpi: KpiView, currency: str = "GBP") -> dict[str, Any]:
     }
     if kpi.mf_filter:
         metric["filter"] = kpi.mf_filter
-    metric["config"] = {"meta": {k: v for k, v in meta.items() if v is not None}}
+    always = {"owner", "data_source", "target"}  # present even when empty: a to-do list
+    metric["config"] = {"meta": {k: v for k, v in meta.items() if v is not None or k in always}}
     return metric
 
 

@@ -14,7 +14,13 @@ from typing import TYPE_CHECKING, Any
 
 from mops_tui.domain import tools as rules
 from mops_tui.domain.context import Context
-from mops_tui.domain.errors import FieldError, NotFound, StaleRecord, ValidationFailed
+from mops_tui.domain.errors import (
+    FieldError,
+    NeedsConfirmation,
+    NotFound,
+    StaleRecord,
+    ValidationFailed,
+)
 from mops_tui.domain.money import format_money
 from mops_tui.domain.text import fold, key_of
 from mops_tui.domain.tools import Flag, ToolView
@@ -108,6 +114,7 @@ class ToolDetail:
     flags: list[Flag]
     integrations: list[IntegrationView]
     history: list[HistoryItem]
+    kpis: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def outgoing(self) -> list[IntegrationView]:
@@ -124,6 +131,7 @@ def detail(ws: Workspace, tool_id: int) -> ToolDetail:
         tool=view,
         flags=view.flags(ws.today(), ws.policy, ws.currency),
         integrations=q.integrations_of(ws.reader, tool_id),
+        kpis=q.kpis_of_tool(ws.reader, tool_id),
         history=audit.tool_history(ws, tool_id),
     )
 
@@ -409,14 +417,24 @@ def transition_needs(ws: Workspace, view: ToolView, target: str) -> list[FieldEr
     return needs
 
 
+def active_kpis_fed(ws: Workspace, tool_id: int) -> list[str]:
+    """Keys of the active KPIs that draw data from the tool."""
+    return [r["key"] for r in q.kpis_of_tool(ws.reader, tool_id) if r["status"] == "active"]
+
+
 def transition(
     ws: Workspace,
     tool_id: int,
     raw: Mapping[str, Any],
     expected_version: int | None,
+    *,
+    confirmed_kpis: Sequence[str] | None = None,
 ) -> ToolView:
     """Move a tool through its lifecycle; ``raw`` holds the new status, a reason and
-    date when retiring, and any facts the new status requires (cost, DPA, …)."""
+    date when retiring, and any facts the new status requires (cost, DPA, …).
+
+    Retiring or decommissioning a tool that feeds active KPIs raises
+    ``NeedsConfirmation`` naming them, unless ``confirmed_kpis`` names exactly those."""
     from sqlalchemy.orm.exc import StaleDataError
 
     current = get(ws, tool_id)
@@ -449,6 +467,15 @@ def transition(
                 errors.extend(exc.fields)
     if errors or move is None or data is None:
         raise ValidationFailed(errors)
+    if move.status in ("retired", "decommissioning"):
+        fed = active_kpis_fed(ws, tool_id)
+        if fed and sorted(set(confirmed_kpis or ())) != sorted(fed):
+            raise NeedsConfirmation(
+                f"{current.name} supplies data to active KPIs: {', '.join(fed)}. "
+                f"{'Retiring' if move.status == 'retired' else 'Decommissioning'} it leaves "
+                "them without a working source; confirm that you mean it.",
+                fed,
+            )
     try:
         with ws.transaction() as s:
             tool = _load_for_change(s, ws, tool_id, expected_version)
@@ -470,6 +497,8 @@ def transition(
             )
             if move.reason:
                 summary += f": {move.reason}"
+            if confirmed_kpis:
+                summary += f" (confirmed although it feeds {', '.join(sorted(confirmed_kpis))})"
             other = {
                 k: v for k, v in diff.items() if k not in ("status", "retired_reason", "retired_on")
             }

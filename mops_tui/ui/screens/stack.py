@@ -459,15 +459,37 @@ class StackScreen(Screen[None]):
             choices.append(Choice(rules.status_label(target), target, detail))
 
         def picked(target: str | None) -> None:
-            if target:
-                self._move_to(view, target)
+            if not target:
+                return
+            fed = stack.active_kpis_fed(app.ws, view.id)
+            if target in ("retired", "decommissioning") and fed:
+                verb = "Retire" if target == "retired" else "Decommission"
+
+                def confirmed(yes: bool | None) -> None:
+                    if yes:
+                        self._move_to(view, target, confirmed_kpis=fed)
+
+                self.app.push_screen(
+                    ConfirmScreen(
+                        f"{verb} {view.name}? It feeds active KPIs",
+                        f"{view.name} supplies data to these active KPIs:\n"
+                        + "\n".join(f"  • {key}" for key in fed)
+                        + "\nThey will be flagged as having no working data source.",
+                        confirm=f"{verb} anyway",
+                    ),
+                    confirmed,
+                )
+                return
+            self._move_to(view, target)
 
         self.app.push_screen(
             PickerScreen(f"Move {view.name} from {rules.status_label(view.status)} to…", choices),
             picked,
         )
 
-    def _move_to(self, view: ToolView, target: str) -> None:
+    def _move_to(
+        self, view: ToolView, target: str, confirmed_kpis: list[str] | None = None
+    ) -> None:
         from mops_tui.ui.screens import schemas as ts
 
         app = self.mops
@@ -490,7 +512,11 @@ class StackScreen(Screen[None]):
 
         def save(form_values: dict[str, str]) -> ToolView:
             return stack.transition(
-                app.ws, view.id, {**form_values, "status": target}, view.version
+                app.ws,
+                view.id,
+                {**form_values, "status": target},
+                view.version,
+                confirmed_kpis=confirmed_kpis,
             )
 
         def done(saved: ToolView | None) -> None:
@@ -507,7 +533,7 @@ class StackScreen(Screen[None]):
 
             def confirmed(yes: bool | None) -> None:
                 if yes:
-                    self._transition_now(view, target)
+                    self._transition_now(view, target, confirmed_kpis)
 
             self.app.push_screen(
                 ConfirmScreen(f"Move {view.name}?", f"{view.name}: {label}.", confirm="Move"),
@@ -549,9 +575,17 @@ class StackScreen(Screen[None]):
         )
 
     @work(thread=True, group="stack-write")
-    def _transition_now(self, view: ToolView, target: str) -> None:
+    def _transition_now(
+        self, view: ToolView, target: str, confirmed_kpis: list[str] | None = None
+    ) -> None:
         try:
-            saved = stack.transition(self.mops.ws, view.id, {"status": target}, view.version)
+            saved = stack.transition(
+                self.mops.ws,
+                view.id,
+                {"status": target},
+                view.version,
+                confirmed_kpis=confirmed_kpis,
+            )
         except DomainError as exc:
             self.app.call_from_thread(
                 self.notify, str(exc), severity="error", title="Not changed", markup=False
@@ -789,6 +823,12 @@ def render_tool(found: stack.ToolDetail, today: date, currency: str) -> Renderab
             (f": {link.data}", ""),
             (" · personal" if link.personal else "", "magenta"),
         )
+
+    doc.section(f"KPIs drawing data from it ({len(found.kpis)})")
+    if not found.kpis:
+        doc.line("none", "dim")
+    for k in found.kpis:
+        doc.item("◆", (k["key"], "bold"), (f"  {k['label']}", ""), (f"  {k['status']}", "dim"))
 
     doc.section("History")
     if not found.history:
