@@ -11,12 +11,13 @@ from mops_tui import __version__
 from mops_tui.resources import themes_dir
 from mops_tui.services.workspace import Workspace, policy_from, warm_up
 from mops_tui.settings import Settings
+from mops_tui.ui.screens.kpis import KpisScreen
 from mops_tui.ui.screens.stack import StackScreen
 from mops_tui.ui.themes import THEME_NAMES, load_themes
 
 # Number keys are fixed: 1 Home, 2 Stack, 3 Briefs, 4 Ledger, 5 KPIs. A mode is listed
 # here once its screen exists.
-MODE_KEYS: tuple[tuple[str, str, str], ...] = (("2", "stack", "Stack"),)
+MODE_KEYS: tuple[tuple[str, str, str], ...] = (("2", "stack", "Stack"), ("5", "kpis", "KPIs"))
 
 
 class MopsApp(App[int]):
@@ -24,7 +25,7 @@ class MopsApp(App[int]):
     SUB_TITLE = __version__
     CSS_PATH = str(themes_dir() / "mops.tcss")
     ENABLE_COMMAND_PALETTE = True
-    MODES: ClassVar[dict[str, Any]] = {"stack": StackScreen}
+    MODES: ClassVar[dict[str, Any]] = {"stack": StackScreen, "kpis": KpisScreen}
     DEFAULT_MODE = "stack"
 
     BINDINGS: ClassVar[list[BindingType]] = [

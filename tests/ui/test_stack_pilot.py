@@ -16,7 +16,7 @@ from mops_tui.ui.widgets.record_table import RecordTable
 
 
 def table(app) -> RecordTable:  # type: ignore[no-untyped-def]
-    return app.screen.query_one("#tools", RecordTable)
+    return app.screen.query_one("#records", RecordTable)
 
 
 def detail_text(app) -> str:  # type: ignore[no-untyped-def]

@@ -7,14 +7,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.console import RenderableType
-from rich.text import Text
-from textual import on, work
-from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal
-from textual.screen import Screen
-from textual.timer import Timer
-from textual.widgets import Footer, Input, Static
 
 from mops_tui.domain import tools as rules
 from mops_tui.domain.errors import DomainError, FieldError
@@ -22,10 +15,11 @@ from mops_tui.domain.money import format_compact, format_money
 from mops_tui.domain.tools import ToolView
 from mops_tui.services import people as people_service
 from mops_tui.services import stack
+from mops_tui.ui.screens.base import RecordScreen, common_bindings
 from mops_tui.ui.screens.modals import Choice, ConfirmScreen, FormScreen, PickerScreen
-from mops_tui.ui.widgets.detail import DetailPane, Doc
+from mops_tui.ui.widgets.detail import Doc
 from mops_tui.ui.widgets.form import FieldSpec
-from mops_tui.ui.widgets.record_table import Column, RecordTable
+from mops_tui.ui.widgets.record_table import Column
 
 if TYPE_CHECKING:
     from mops_tui.ui.app import MopsApp
@@ -48,69 +42,45 @@ def _flag_style(view: ToolView, today: date, app: MopsApp) -> str | None:
     return "warn" if codes else None
 
 
-class StackScreen(Screen[None]):
+class StackScreen(RecordScreen[ToolView]):
     """Mode 2: the MarTech tool inventory."""
 
-    DEFAULT_CSS = """
-    StackScreen #stack-body { height: 1fr; }
-    StackScreen #tools { width: 1fr; }
-    StackScreen #detail { width: 56; display: none; }
-    StackScreen.-wide #detail { display: block; width: 2fr; }
-    StackScreen.-wide #tools { width: 3fr; }
-    StackScreen.-detail-open #detail { display: block; }
-    StackScreen.-narrow.-detail-open #detail { width: 1fr; }
-    StackScreen.-narrow.-detail-open #tools { display: none; }
-    StackScreen #filter { display: none; height: 1; margin: 0 0 0 0; }
-    StackScreen #filter.-shown { display: block; }
-    """
+    MODE_LABEL = "Stack"
+    NOUN = ("tool", "tools")
+    FILTER_HINT = (
+        "filter: name, vendor, category or owner · status:active owner:ana cat:crm · "
+        "Enter keeps it, Esc clears"
+    )
+    EMPTY = "The stack is empty. Press n to add the first tool."
+    EMPTY_FILTERED = "No tool matches this filter. Esc clears it."
+    DEFAULT_SORT = "name"
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("slash", "filter", "Filter", id="stack.filter"),
+        *common_bindings("stack"),
         Binding("n", "new", "New tool", id="stack.new"),
         Binding("e", "edit", "Edit", id="stack.edit"),
         Binding("t", "move", "Status", id="stack.move"),
         Binding("i", "integrate", "Integrate", id="stack.integrate"),
         Binding("x", "unintegrate", "Unlink", show=False, id="stack.unintegrate"),
         Binding("p", "people", "People", id="stack.people"),
-        Binding("r", "reload", "Reload", show=False, id="stack.reload"),
-        Binding("escape", "back", "Back", show=False, id="stack.back"),
-        Binding("tab", "switch_pane", "Pane", show=False, id="stack.pane"),
     ]
 
-    def __init__(self) -> None:
-        super().__init__()
-        self._filter_timer: Timer | None = None
-        self._selected: ToolView | None = None
-        self._detail_for: int | None = None
+    def source(self) -> stack.ToolListing:
+        return stack.ToolListing(self.mops.ws)
 
-    @property
-    def mops(self) -> MopsApp:
-        return self.app  # type: ignore[return-value]
+    def fetch_detail(self, row_id: Any) -> stack.ToolDetail:
+        return stack.detail(self.mops.ws, int(row_id))
 
-    # ------------------------------------------------------------ layout
+    def detail_id(self, found: stack.ToolDetail) -> int:
+        return found.tool.id
 
-    def compose(self) -> ComposeResult:
-        app = self.mops
-        yield Static(id="topbar")
-        yield Input(
-            placeholder="filter: name, vendor, category or owner · status:active owner:ana "
-            "cat:crm · Enter keeps it, Esc clears",
-            id="filter",
-            compact=True,
-        )
-        with Horizontal(id="stack-body"):
-            yield RecordTable(
-                stack.ToolListing(app.ws),
-                self._columns(),
-                key=lambda v: v.id,
-                sort="name",
-                empty_text="No tools match. Press n to add one, or Esc to clear the filter.",
-                id="tools",
-            )
-            yield DetailPane(id="detail")
-        yield Footer(compact=True)
+    def detail_record(self, found: stack.ToolDetail) -> ToolView:
+        return found.tool
 
-    def _columns(self) -> list[Column[ToolView]]:
+    def render_detail(self, found: stack.ToolDetail) -> RenderableType:
+        return render_tool(found, self.mops.ws.today(), self.mops.ws.currency)
+
+    def columns(self) -> list[Column[ToolView]]:
         app = self.mops
         currency = app.ws.currency
 
@@ -172,136 +142,6 @@ class StackScreen(Screen[None]):
                 style=lambda v: _flag_style(v, today(), app),
             ),
         ]
-
-    @property
-    def table(self) -> RecordTable[ToolView]:
-        return self.query_one("#tools", RecordTable)
-
-    @property
-    def detail(self) -> DetailPane:
-        return self.query_one("#detail", DetailPane)
-
-    def on_mount(self) -> None:
-        self._update_topbar()
-        self.table.focus()
-        self.table.reload()
-
-    def on_resize(self) -> None:
-        self._fit_layout()
-
-    def on_screen_resume(self) -> None:
-        self._fit_layout()
-
-    def _fit_layout(self) -> None:
-        """Wide: table and detail side by side. Medium: the detail opens beside the
-        table on Enter. Narrow (80 columns): the detail replaces the table on Enter."""
-        width = self.size.width
-        self.set_class(width >= 150, "-wide")
-        self.set_class(width < 100, "-narrow")
-
-    def _update_topbar(self, total: int | None = None) -> None:
-        app = self.mops
-        bar = Text()
-        bar.append(" mops ", style="bold reverse")
-        bar.append("  ")
-        for key, label in app.mode_labels():
-            style = "bold underline" if label == "Stack" else "dim"
-            bar.append(f"{key} {label}", style=style)
-            bar.append("  ")
-        if total is not None:
-            noun = "tool" if total == 1 else "tools"
-            query = self.table.query
-            bar.append(f"{total} {noun}" + (" match" if query else ""), style="bold")
-        bar.append(f"  ·  {app.settings.short_location} · {app.ws.actor}", style="dim")
-        self.query_one("#topbar", Static).update(bar)
-
-    # ------------------------------------------------------------ table events
-
-    @on(RecordTable.Loaded, "#tools")
-    def _loaded(self, event: RecordTable.Loaded) -> None:
-        self._update_topbar(event.total)
-        if event.total == 0:
-            self._selected = None
-            self.detail.clear(
-                "No tool matches this filter."
-                if self.table.query
-                else "The stack is empty. Press n to add the first tool."
-            )
-
-    @on(RecordTable.Highlighted, "#tools")
-    def _highlighted(self, event: RecordTable.Highlighted) -> None:
-        self._selected = event.row
-        if event.row is not None:
-            self._load_detail(event.row.id)
-
-    @on(RecordTable.Selected, "#tools")
-    def _selected_row(self, event: RecordTable.Selected) -> None:
-        self.add_class("-detail-open")
-        self.detail.focus()
-
-    @work(thread=True, exclusive=True, group="stack-detail")
-    def _load_detail(self, tool_id: int) -> None:
-        try:
-            found = stack.detail(self.mops.ws, tool_id)
-        except DomainError as exc:
-            self.app.call_from_thread(self.detail.clear, str(exc))
-            return
-        self.app.call_from_thread(self._show_detail, found)
-
-    def _show_detail(self, found: stack.ToolDetail) -> None:
-        if self._selected is None or self._selected.id != found.tool.id:
-            return
-        self._detail_for = found.tool.id
-        self._selected = found.tool
-        self.detail.show(render_tool(found, self.mops.ws.today(), self.mops.ws.currency))
-
-    # ------------------------------------------------------------ filter
-
-    def action_filter(self) -> None:
-        box = self.query_one("#filter", Input)
-        box.add_class("-shown")
-        box.focus()
-
-    @on(Input.Changed, "#filter")
-    def _filter_changed(self, event: Input.Changed) -> None:
-        if self._filter_timer is not None:
-            self._filter_timer.stop()
-        value = event.value
-        self._filter_timer = self.set_timer(0.12, lambda: self.table.set_query(value))
-
-    @on(Input.Submitted, "#filter")
-    def _filter_done(self, event: Input.Submitted) -> None:
-        self.table.set_query(event.value)
-        if not event.value:
-            event.input.remove_class("-shown")
-        self.table.focus()
-
-    def action_back(self) -> None:
-        box = self.query_one("#filter", Input)
-        if self.has_class("-detail-open"):
-            self.remove_class("-detail-open")
-            self.table.focus()
-            return
-        if box.has_focus or box.value:
-            box.value = ""
-            box.remove_class("-shown")
-            self.table.set_query("")
-            self.table.focus()
-            return
-        if self.detail.has_focus:
-            self.table.focus()
-
-    def action_switch_pane(self) -> None:
-        if self.table.has_focus:
-            self.add_class("-detail-open")
-            self.detail.focus()
-        else:
-            self.remove_class("-detail-open")
-            self.table.focus()
-
-    def action_reload(self) -> None:
-        self.mops.ws.refresh()
-        self.table.reload()
 
     # ------------------------------------------------------------ forms
 
@@ -367,7 +207,7 @@ class StackScreen(Screen[None]):
 
         def done(view: ToolView | None) -> None:
             if view is not None:
-                self._saved_notice(f"Added {view.name}", warnings)
+                self.saved_notice(f"Added {view.name}", warnings)
                 self.table.reload(select_key=view.id)
 
         self.app.push_screen(
@@ -384,24 +224,10 @@ class StackScreen(Screen[None]):
             done,
         )
 
-    def _saved_notice(self, message: str, warnings: list[FieldError]) -> None:
-        if warnings:
-            checks = "; ".join(w.message for w in warnings)
-            self.notify(
-                f"{message}. Check: {checks}", title="Saved", severity="warning", markup=False
-            )
-        else:
-            self.notify(message, title="Saved", markup=False)
-
-    def _need_selected(self) -> ToolView | None:
-        if self._selected is None:
-            self.notify("Select a tool first.", severity="warning")
-        return self._selected
-
     def action_edit(self) -> None:
         from mops_tui.ui.screens import schemas as ts
 
-        view = self._need_selected()
+        view = self.need_selected()
         if view is None:
             return
         app = self.mops
@@ -425,7 +251,7 @@ class StackScreen(Screen[None]):
 
         def done(saved: ToolView | None) -> None:
             if saved is not None:
-                self._saved_notice(f"Saved {saved.name}", warnings)
+                self.saved_notice(f"Saved {saved.name}", warnings)
                 self.table.reload(select_key=saved.id)
 
         self.app.push_screen(
@@ -443,7 +269,7 @@ class StackScreen(Screen[None]):
         )
 
     def action_move(self) -> None:
-        view = self._need_selected()
+        view = self.need_selected()
         if view is None:
             return
         app = self.mops
@@ -574,38 +400,29 @@ class StackScreen(Screen[None]):
             done,
         )
 
-    @work(thread=True, group="stack-write")
     def _transition_now(
         self, view: ToolView, target: str, confirmed_kpis: list[str] | None = None
     ) -> None:
-        try:
-            saved = stack.transition(
+        def write() -> ToolView:
+            return stack.transition(
                 self.mops.ws,
                 view.id,
                 {"status": target},
                 view.version,
                 confirmed_kpis=confirmed_kpis,
             )
-        except DomainError as exc:
-            self.app.call_from_thread(
-                self.notify, str(exc), severity="error", title="Not changed", markup=False
-            )
-            return
-        self.app.call_from_thread(
-            self._after_write, saved.id, f"{saved.name} is now {rules.status_label(saved.status)}"
+
+        self.run_write(
+            write,
+            lambda saved: self.after_write(
+                saved.id, f"{saved.name} is now {rules.status_label(saved.status)}"
+            ),
         )
-
-    def _after_write(self, tool_id: int, message: str) -> None:
-        self.notify(message, markup=False)
-        self.table.reload(select_key=tool_id)
-        self._load_detail(tool_id)
-
-    # ------------------------------------------------------------ integrations
 
     def action_integrate(self) -> None:
         from mops_tui.ui.screens import schemas as ts
 
-        view = self._need_selected()
+        view = self.need_selected()
         if view is None:
             return
         app = self.mops
@@ -627,7 +444,7 @@ class StackScreen(Screen[None]):
 
         def done(result: Any) -> None:
             if result is not None:
-                self._after_write(view.id, f"Linked {result.source} → {result.target}")
+                self.after_write(view.id, f"Linked {result.source} → {result.target}")
 
         self.app.push_screen(
             FormScreen(
@@ -643,7 +460,7 @@ class StackScreen(Screen[None]):
         )
 
     def action_unintegrate(self) -> None:
-        view = self._need_selected()
+        view = self.need_selected()
         if view is None:
             return
         app = self.mops
@@ -680,14 +497,11 @@ class StackScreen(Screen[None]):
 
         self.app.push_screen(PickerScreen(f"Remove an integration of {view.name}", choices), picked)
 
-    @work(thread=True, group="stack-write")
     def _remove_link(self, tool_id: int, link_id: int) -> None:
-        try:
-            stack.remove_integration(self.mops.ws, link_id)
-        except DomainError as exc:
-            self.app.call_from_thread(self.notify, str(exc), severity="error", markup=False)
-            return
-        self.app.call_from_thread(self._after_write, tool_id, "Integration removed")
+        self.run_write(
+            lambda: stack.remove_integration(self.mops.ws, link_id),
+            lambda _result: self.after_write(tool_id, "Integration removed"),
+        )
 
     def action_people(self) -> None:
         from mops_tui.ui.screens.people import PeopleScreen

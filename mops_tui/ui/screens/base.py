@@ -1,0 +1,284 @@
+"""The shape every mode shares: a top bar, a filter, a record table and a detail pane.
+
+A mode subclasses :class:`RecordScreen` and says what its records are (``source``,
+``columns``, ``row_id``), how to load and draw one record's detail, and which keys
+it adds. Filtering, layout at every width, focus and the detail worker live here once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable, Sequence
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
+
+from rich.console import RenderableType
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Footer, Input, Static
+
+from mops_tui.domain.errors import DomainError, FieldError
+from mops_tui.ui.widgets.detail import DetailPane
+from mops_tui.ui.widgets.record_table import Column, RecordSource, RecordTable
+
+if TYPE_CHECKING:
+    from mops_tui.ui.app import MopsApp
+
+R = TypeVar("R")
+
+
+def common_bindings(prefix: str) -> list[BindingType]:
+    """The keys every mode has, with ids such as ``stack.filter`` for the keymap."""
+    return [
+        Binding("slash", "filter", "Filter", id=f"{prefix}.filter"),
+        Binding("r", "reload", "Reload", show=False, id=f"{prefix}.reload"),
+        Binding("escape", "back", "Back", show=False, id=f"{prefix}.back"),
+        Binding("tab", "switch_pane", "Pane", show=False, id=f"{prefix}.pane"),
+    ]
+
+
+class RecordScreen(Screen[None], Generic[R]):
+    """A mode showing one kind of record."""
+
+    MODE_LABEL: ClassVar[str] = ""
+    NOUN: ClassVar[tuple[str, str]] = ("record", "records")
+    FILTER_HINT: ClassVar[str] = "filter"
+    EMPTY_FILTERED: ClassVar[str] = "Nothing matches this filter."
+    EMPTY: ClassVar[str] = "Nothing here yet."
+    DEFAULT_SORT: ClassVar[str | None] = None
+
+    DEFAULT_CSS = """
+    RecordScreen #body { height: 1fr; }
+    RecordScreen #records { width: 1fr; }
+    RecordScreen #detail { width: 56; display: none; }
+    RecordScreen.-wide #detail { display: block; width: 2fr; }
+    RecordScreen.-wide #records { width: 3fr; }
+    RecordScreen.-detail-open #detail { display: block; }
+    RecordScreen.-narrow.-detail-open #detail { width: 1fr; }
+    RecordScreen.-narrow.-detail-open #records { display: none; }
+    RecordScreen #filter { display: none; height: 1; }
+    RecordScreen #filter.-shown { display: block; }
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._filter_timer: Timer | None = None
+        self._selected: R | None = None
+
+    # -- what a mode provides --------------------------------------------------
+
+    def source(self) -> RecordSource[R]:
+        raise NotImplementedError
+
+    def columns(self) -> list[Column[R]]:
+        raise NotImplementedError
+
+    def row_id(self, row: R) -> Hashable:
+        return getattr(row, "id")  # noqa: B009 - records are dataclasses with an id
+
+    def fetch_detail(self, row_id: Any) -> Any:
+        """Runs in a thread: read everything the detail pane shows."""
+        raise NotImplementedError
+
+    def render_detail(self, found: Any) -> RenderableType:
+        raise NotImplementedError
+
+    def detail_id(self, found: Any) -> Hashable:
+        raise NotImplementedError
+
+    def detail_record(self, found: Any) -> R:
+        raise NotImplementedError
+
+    # -- shared ----------------------------------------------------------------
+
+    @property
+    def mops(self) -> MopsApp:
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="topbar")
+        yield Input(placeholder=self.FILTER_HINT, id="filter", compact=True)
+        with Horizontal(id="body"):
+            yield RecordTable(
+                self.source(),
+                self.columns(),
+                key=self.row_id,
+                sort=self.DEFAULT_SORT,
+                empty_text=self.EMPTY,
+                id="records",
+            )
+            yield DetailPane(id="detail")
+        yield Footer(compact=True)
+
+    @property
+    def table(self) -> RecordTable[R]:
+        return self.query_one("#records", RecordTable)
+
+    @property
+    def detail(self) -> DetailPane:
+        return self.query_one("#detail", DetailPane)
+
+    def on_mount(self) -> None:
+        self._update_topbar()
+        self.table.focus()
+        self.table.reload()
+
+    def on_resize(self) -> None:
+        self._fit_layout()
+
+    def on_screen_suspend(self) -> None:
+        # Leaving for another mode (not a dialog): other records may change meanwhile.
+        top = self.app.screen
+        self._stale = top is not self and not top.is_modal
+
+    def on_screen_resume(self) -> None:
+        self._fit_layout()
+        if getattr(self, "_stale", False) and self.table.is_loaded:
+            self._stale = False
+            self.table.reload()
+
+    def _fit_layout(self) -> None:
+        """Wide: table and detail side by side. Medium: the detail opens beside the
+        table on Enter. Narrow (80 columns): the detail replaces the table on Enter."""
+        width = self.size.width
+        self.set_class(width >= 150, "-wide")
+        self.set_class(width < 100, "-narrow")
+
+    def _update_topbar(self, total: int | None = None) -> None:
+        app = self.mops
+        bar = Text()
+        bar.append(" mops ", style="bold reverse")
+        bar.append("  ")
+        for key, label in app.mode_labels():
+            style = "bold underline" if label == self.MODE_LABEL else "dim"
+            bar.append(f"{key} {label}", style=style)
+            bar.append("  ")
+        if total is not None:
+            noun = self.NOUN[0] if total == 1 else self.NOUN[1]
+            bar.append(f"{total} {noun}" + (" match" if self.table.query else ""), style="bold")
+        bar.append(f"  ·  {app.settings.short_location} · {app.ws.actor}", style="dim")
+        self.query_one("#topbar", Static).update(bar)
+
+    @on(RecordTable.Loaded, "#records")
+    def _loaded(self, event: RecordTable.Loaded) -> None:
+        self._update_topbar(event.total)
+        if event.total == 0:
+            self._selected = None
+            self.detail.clear(self.EMPTY_FILTERED if self.table.query else self.EMPTY)
+
+    @on(RecordTable.Highlighted, "#records")
+    def _highlighted(self, event: RecordTable.Highlighted) -> None:
+        self._selected = event.row
+        if event.row is not None:
+            self.load_detail(self.row_id(event.row))
+
+    @on(RecordTable.Selected, "#records")
+    def _selected_row(self, event: RecordTable.Selected) -> None:
+        self.add_class("-detail-open")
+        self.detail.focus()
+
+    @work(thread=True, exclusive=True, group="detail")
+    def load_detail(self, row_id: Any) -> None:
+        try:
+            found = self.fetch_detail(row_id)
+        except DomainError as exc:
+            self.app.call_from_thread(self.detail.clear, str(exc))
+            return
+        self.app.call_from_thread(self._show_detail, found)
+
+    def _show_detail(self, found: Any) -> None:
+        if self._selected is None or self.row_id(self._selected) != self.detail_id(found):
+            return
+        self._selected = self.detail_record(found)
+        self.detail.show(self.render_detail(found))
+
+    def action_filter(self) -> None:
+        box = self.query_one("#filter", Input)
+        box.add_class("-shown")
+        box.focus()
+
+    @on(Input.Changed, "#filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        if self._filter_timer is not None:
+            self._filter_timer.stop()
+        value = event.value
+        self._filter_timer = self.set_timer(0.12, lambda: self.table.set_query(value))
+
+    @on(Input.Submitted, "#filter")
+    def _filter_done(self, event: Input.Submitted) -> None:
+        self.table.set_query(event.value)
+        if not event.value:
+            event.input.remove_class("-shown")
+        self.table.focus()
+
+    def set_filter(self, text: str) -> None:
+        box = self.query_one("#filter", Input)
+        box.value = text
+        box.set_class(bool(text), "-shown")
+        self.table.set_query(text)
+
+    def action_back(self) -> None:
+        box = self.query_one("#filter", Input)
+        if self.has_class("-detail-open"):
+            self.remove_class("-detail-open")
+            self.table.focus()
+            return
+        if box.has_focus or box.value:
+            box.value = ""
+            box.remove_class("-shown")
+            self.table.set_query("")
+            self.table.focus()
+            return
+        if self.detail.has_focus:
+            self.table.focus()
+
+    def action_switch_pane(self) -> None:
+        if self.table.has_focus:
+            self.add_class("-detail-open")
+            self.detail.focus()
+        else:
+            self.remove_class("-detail-open")
+            self.table.focus()
+
+    def action_reload(self) -> None:
+        self.mops.ws.refresh()
+        self.table.reload()
+
+    # -- helpers for writes ------------------------------------------------------
+
+    def need_selected(self) -> R | None:
+        if self._selected is None:
+            self.notify(f"Select a {self.NOUN[0]} first.", severity="warning")
+        return self._selected
+
+    def saved_notice(self, message: str, warnings: Sequence[FieldError] = ()) -> None:
+        if warnings:
+            checks = "; ".join(w.message for w in warnings)
+            self.notify(
+                f"{message}. Check: {checks}", title="Saved", severity="warning", markup=False
+            )
+        else:
+            self.notify(message, title="Saved", markup=False)
+
+    def after_write(self, row_id: Hashable, message: str) -> None:
+        self.notify(message, markup=False)
+        self.table.reload(select_key=row_id)
+        self.load_detail(row_id)
+
+    def run_write(self, write: Callable[[], Any], done: Callable[[Any], None]) -> None:
+        """Run ``write`` in a worker; report a refusal, or call ``done`` with its result."""
+        self._write_worker(write, done)
+
+    @work(thread=True, group="write")
+    def _write_worker(self, write: Callable[[], Any], done: Callable[[Any], None]) -> None:
+        try:
+            result = write()
+        except DomainError as exc:
+            self.app.call_from_thread(
+                self.notify, str(exc), severity="error", title="Not changed", markup=False
+            )
+            return
+        self.app.call_from_thread(done, result)
