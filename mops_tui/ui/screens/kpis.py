@@ -41,7 +41,7 @@ class KpisScreen(RecordScreen[KpiView]):
         Binding("e", "edit", "Edit", id="kpis.edit"),
         Binding("t", "move", "Activate/deprecate", id="kpis.move"),
         Binding("v", "versions", "Versions", id="kpis.versions"),
-        Binding("g", "successor", "Go to successor", show=False, id="kpis.successor"),
+        Binding("s", "successor", "Go to successor", show=False, id="kpis.successor"),
     ]
 
     # -- records -----------------------------------------------------------------
@@ -422,7 +422,7 @@ def render_kpi(found: kpis.KpiDetail, currency: str) -> RenderableType:
         if k.deprecated_reason:
             doc.value("Because", k.deprecated_reason)
         if k.successor:
-            doc.value("Use instead", f"{k.successor}  (g goes there)", "bold")
+            doc.value("Use instead", f"{k.successor}  (s goes there)", "bold")
     doc.section("Definition")
     doc.para(k.definition or "—")
     if k.kind == "rate" or k.numerator or k.denominator:
@@ -455,8 +455,6 @@ def render_kpi(found: kpis.KpiDetail, currency: str) -> RenderableType:
         doc.line("none yet: version 1 is recorded when it is activated", "dim")
     for v in found.versions:
         doc.history(f"v{v.number} {v.effective_on.isoformat()}", v.author, v.summary)
-    doc.section("Briefs using it")
-    doc.line("none" if not k.brief_count else f"{k.brief_count}", "dim")
     doc.section("History")
     for item in found.history[:20]:
         doc.history(item.at.strftime("%Y-%m-%d %H:%M"), item.actor, item.summary)
