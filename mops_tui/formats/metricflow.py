@@ -56,12 +56,50 @@ _META_KEYS = frozenset(
         "successor",
         "version",
         "measure",
+        "generated_type",
     }
 )
 
 
 class MetricflowError(ValueError):
     """The file cannot be read as MetricFlow YAML. ``str()`` says where and why."""
+
+
+class _StrictLoader(yaml.SafeLoader):
+    """A safe loader that refuses a key given twice in one mapping (PyYAML would keep
+    the last one silently, losing a label or a whole list of metrics)."""
+
+
+def _mapping(loader: _StrictLoader, node: yaml.MappingNode, deep: bool = False) -> Any:
+    name = next(
+        (
+            v.value
+            for k, v in node.value
+            if isinstance(k, yaml.ScalarNode)
+            and k.value == "name"
+            and isinstance(v, yaml.ScalarNode)
+        ),
+        None,
+    )
+    seen: dict[Any, int] = {}
+    for key_node, _value in node.value:
+        key = loader.construct_object(key_node, deep=deep)  # type: ignore[no-untyped-call]
+        try:
+            hash(key)
+        except TypeError:
+            continue
+        if key in seen:
+            line = key_node.start_mark.line + 1
+            where = f"metric {name}: " if name else ""
+            raise MetricflowError(
+                f"{where}the key “{key}” appears twice (lines {seen[key]} and {line}); "
+                "YAML would keep only the last one, so remove the other"
+            )
+        seen[key] = key_node.start_mark.line + 1
+    return loader.construct_mapping(node, deep=deep)
+
+
+_StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping)
 
 
 @dataclass
@@ -86,8 +124,10 @@ def _measure_name(params: dict[str, Any], key: str = "measure") -> str | None:
 
 
 def _metric_names(values: Any) -> list[str]:
+    if not isinstance(values, list):
+        raise TypeError("`metrics` under type_params must be a list")
     names: list[str] = []
-    for item in values or []:
+    for item in values:
         if isinstance(item, dict):
             name = item.get("name")
             alias = item.get("alias")
@@ -164,7 +204,9 @@ def _definition(
         names = _metric_names(params.get("metrics"))
         parts.append(f"{expr}" + (f" where the metrics are {', '.join(names)}" if names else ""))
     elif mf_type == "conversion":
-        conv = params.get("conversion_type_params", {}) or {}
+        conv = params.get("conversion_type_params") or {}
+        if not isinstance(conv, dict):
+            raise TypeError("conversion_type_params must be a mapping")
         parts.append(
             f"Conversions from {conv.get('base_measure', '?')} to "
             f"{conv.get('conversion_measure', '?')} within {conv.get('window', '?')}"
@@ -174,6 +216,11 @@ def _definition(
     if description and not parts:
         parts.append(description)
     return ". ".join(p.rstrip(".") for p in parts if p) + "."
+
+
+def _phrase(problem: str) -> str:
+    """Key problems read after "the name": "use lower-case…" becomes "must use…"."""
+    return f"must {problem}" if problem.startswith("use ") else problem
 
 
 def _problem(exc: yaml.YAMLError) -> str:
@@ -191,7 +238,7 @@ def _load(text: str | bytes) -> dict[str, Any]:
         except UnicodeDecodeError as exc:
             raise MetricflowError("the file is not UTF-8 text") from exc
     try:
-        doc = yaml.safe_load(text)
+        doc = yaml.load(text, Loader=_StrictLoader)
     except yaml.YAMLError as exc:
         raise MetricflowError(_problem(exc)) from exc
     if not isinstance(doc, dict):
@@ -255,7 +302,7 @@ def _read_doc(
             continue
         problem = kpis.key_problem(name)
         if problem:
-            result.errors.append(FieldError("name", f"{where}: the name {problem}"))
+            result.errors.append(FieldError("name", f"{where}: the name {_phrase(problem)}"))
             continue
         if name in seen:
             result.errors.append(FieldError("name", f"{where}: the name appears twice"))
@@ -277,7 +324,12 @@ def _read_doc(
                 FieldError("type_params", f"{where}: type_params must be a mapping")
             )
             continue
-        result.metrics.append(_metric(raw, name, mf_type, params, result.measures))
+        try:
+            result.metrics.append(_metric(raw, name, mf_type, params, result.measures))
+        except (TypeError, AttributeError, ValueError) as exc:
+            result.errors.append(
+                FieldError("type_params", f"{where}: type_params has the wrong shape ({exc})")
+            )
     return result
 
 
@@ -323,6 +375,8 @@ def _metric(
     conversion = _text(meta.get("conversion"))
     if not conversion and mf_type == "conversion":
         conv = params.get("conversion_type_params") or {}
+        if not isinstance(conv, dict):
+            raise TypeError("conversion_type_params must be a mapping")
         conversion = f"{conv.get('conversion_measure', '?')} after {conv.get('base_measure', '?')}"
     attribution = meta.get("attribution") if isinstance(meta.get("attribution"), dict) else {}
     direction = _text(meta.get("direction"))
@@ -356,12 +410,13 @@ def _metric(
     }
     if mf_type == "ratio" and not (numerator and denominator):
         notes.append("a ratio needs numerator and denominator metrics")
+    generated = meta.get("generated_type") is True  # mops chose the type on export
     return MetricImport(
         name=name,
         fields=fields,
         status=_text(meta.get("status")).lower() or "draft",
-        mf_type=mf_type,
-        mf_params=params,
+        mf_type=None if generated else mf_type,
+        mf_params={} if generated else params,
         mf_filter=filter_text,
         deprecated_reason=_text(meta.get("deprecated_reason")) or None,
         successor=_text(meta.get("successor")) or None,
@@ -434,13 +489,13 @@ def metric_of(kpi: KpiView, currency: str = "GBP") -> dict[str, Any]:
         meta["successor"] = kpi.successor
     if kpi.current_version:
         meta["version"] = kpi.current_version
-    metric: dict[str, Any] = {
-        "name": kpi.key,
-        "label": kpi.label,
-        "description": kpi.description or kpi.definition,
-        "type": mf_type,
-        "type_params": params,
-    }
+    if not (kpi.mf_type in METRIC_TYPES and kpi.mf_params):
+        meta["generated_type"] = True  # mops chose the type from the kind
+    metric: dict[str, Any] = {"name": kpi.key, "label": kpi.label}
+    if kpi.description:
+        metric["description"] = kpi.description
+    metric["type"] = mf_type
+    metric["type_params"] = params
     if kpi.mf_filter:
         metric["filter"] = kpi.mf_filter
     always = {"owner", "data_source", "target"}  # present even when empty: a to-do list

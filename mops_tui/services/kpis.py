@@ -168,7 +168,7 @@ def snapshot_of(data: KpiInput | KpiView) -> dict[str, Any]:
 
 
 def _resolve(
-    ws: Workspace, data: KpiInput, *, row: int | None = None, imported: bool = False
+    ws: Workspace, data: Any, *, row: int | None = None, imported: bool = False
 ) -> tuple[int | None, str | None, int | None, list[FieldError]]:
     """Owner id and handle, data-source tool id, and errors about them."""
     errors: list[FieldError] = []
@@ -218,11 +218,18 @@ def _validated(
         data = validate_kpi(raw, ctx, base=base, row=row)
     except ValidationFailed as exc:
         errors.extend(exc.fields)
-    if data is None:
-        raise ValidationFailed(errors)
-    owner_id, handle, source_id, found = _resolve(ws, data, row=row, imported=imported)
+    # Check the owner and the data source in the same round, so every problem shows at once.
+    probe: Any = data
+    if probe is None:
+        from types import SimpleNamespace
+
+        probe = SimpleNamespace(
+            owner=raw.get("owner", base.owner if base else None) or None,
+            data_source=raw.get("data_source", base.data_source if base else None) or None,
+        )
+    owner_id, handle, source_id, found = _resolve(ws, probe, row=row, imported=imported)
     errors.extend(e for e in found if not any(x.field == e.field for x in errors))
-    if errors:
+    if errors or data is None:
         raise ValidationFailed(errors)
     return data.model_copy(update={"owner": handle}), owner_id, source_id
 
@@ -396,13 +403,27 @@ def update(
             [FieldError("status", "change the status with t (activate or deprecate), not an edit")]
         )
     changes_raw = {k: v for k, v in raw.items() if k in INPUT_FIELDS}
-    data, owner_id, source_id = _validated(ws, changes_raw, base=as_input(current))
+    # A draft that arrived incomplete (an import) can be completed a field at a time;
+    # a draft typed complete keeps the form's full standard.
+    lenient = current.status == "draft" and bool(rules.entry_rules(current))
+    data, owner_id, source_id = _validated(
+        ws, changes_raw, base=as_input(current), imported=lenient
+    )
     before = snapshot_of(current)
     after = snapshot_of(data)
     diff = audit.changes(before, after)
     if not diff:
         return current
     meaning = rules.meaning_changes(before, after)
+    if current.status == "deprecated" and meaning:
+        fields = ", ".join(rules.label_of(m) for m in meaning)
+        raise ValidationFailed(
+            [
+                FieldError(
+                    meaning[0], f"a deprecated KPI's meaning is frozen ({fields}); define a new KPI"
+                )
+            ]
+        )
     new_version = current.status == "active" and bool(meaning)
     when = _effective(ws, effective_on, kpi_id) if new_version else None
     if current.status == "active":
@@ -644,23 +665,37 @@ def import_metrics(
             notes.append("arrives as a draft: it is not complete enough to be active")
             status = "draft"
         if status == "deprecated" and not (metric.deprecated_reason or metric.successor):
+            notes.append("arrives as a draft: deprecated needs a reason or a successor")
             status = "draft"
         need_names = list(dict.fromkeys(rules.label_of(e.field) for e in needs))
         plans.append((metric, data, owner_id, source_id, status, notes))
         report.results.append(ImportResult(metric.name, status, need_names, notes))
-    # Successors must exist in the file (as active) or already in the database.
-    keys_in_file = {p[0].name: p[4] for p in plans}
+    # A successor must be an active KPI: in the file, or already in mops.
+    status_in_file = {p[0].name: p[4] for p in plans}
     for metric, *_rest in plans:
-        if (
-            metric.successor
-            and metric.successor not in keys_in_file
-            and q.kpi_by_key(ws.reader, metric.successor) is None
-        ):
+        if not metric.successor:
+            continue
+        if metric.successor == metric.name:
+            report.errors.append(
+                FieldError("successor", f"metric {metric.name}: a KPI cannot replace itself")
+            )
+            continue
+        existing = q.kpi_by_key(ws.reader, metric.successor)
+        found = status_in_file.get(metric.successor) or (existing.status if existing else None)
+        if found is None:
             report.errors.append(
                 FieldError(
                     "successor",
                     f"metric {metric.name}: its successor “{metric.successor}” "
                     "is neither in the file nor in mops",
+                )
+            )
+        elif found != "active":
+            report.errors.append(
+                FieldError(
+                    "successor",
+                    f"metric {metric.name}: its successor “{metric.successor}” is "
+                    f"{found}; a successor must be active",
                 )
             )
     if report.errors or dry_run or not plans:

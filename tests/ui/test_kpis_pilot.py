@@ -86,8 +86,16 @@ async def test_define_refused_then_activate_then_version_then_deprecate(
         await pilot.press("n")
         await pilot.pause()
         form = app.screen.query_one(ModelForm)
-        await fill(pilot, form, {"key": "Demo Rate", "label": "Demo request rate",
-                                 "kind": "rate", "attribution_model": "last_touch"})
+        await fill(
+            pilot,
+            form,
+            {
+                "key": "Demo Rate",
+                "label": "Demo request rate",
+                "kind": "rate",
+                "attribution_model": "last_touch",
+            },
+        )
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert isinstance(app.screen, FormScreen)
@@ -128,9 +136,15 @@ async def test_define_refused_then_activate_then_version_then_deprecate(
         await pilot.press("e")
         await pilot.pause()
         form = app.screen.query_one(ModelForm)
-        await fill(pilot, form, {"denominator": "unique visitors to pricing and demo pages",
-                                 "effective_on": "2026-12-01",
-                                 "change_note": "Demo page visitors now count"})
+        await fill(
+            pilot,
+            form,
+            {
+                "denominator": "unique visitors to pricing and demo pages",
+                "effective_on": "2026-12-01",
+                "change_note": "Demo page visitors now count",
+            },
+        )
         await pilot.press("ctrl+s")
         await settle(pilot)
         kpi = kpis.get_by_key(ws, "demo_request_rate")
@@ -183,8 +197,7 @@ async def test_activation_is_refused_with_what_is_missing(app_factory, demo_db: 
 
 async def test_retiring_a_tool_that_feeds_kpis_names_them(app_factory, demo_db: Path) -> None:
     ws = Workspace(f"sqlite:///{demo_db}", actor="tester")
-    kpi = kpis.create(ws, {**COMPLETE, "key": "hotjar_feedback_rate",
-                           "data_source": "Hotjar"})
+    kpi = kpis.create(ws, {**COMPLETE, "key": "hotjar_feedback_rate", "data_source": "Hotjar"})
     kpis.transition(ws, kpi.id, {"status": "active"}, None)
     app = app_factory()
     async with app.run_test(size=(120, 40)) as pilot:
