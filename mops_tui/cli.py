@@ -258,7 +258,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
             )
         demo.wipe(ws)
     counts = demo.load(ws)
-    summary = ", ".join(f"{n} {what}" for what, n in counts.items())
+    words = {"kpis": "KPIs"}
+    summary = ", ".join(f"{n} {words.get(what, what)}" for what, n in counts.items())
     _out(f"Demo workspace ready in {cfg.display_location}: {summary}.")
     _out("Open it with: mops")
     return EXIT_OK
@@ -829,7 +830,7 @@ def cmd_kpi(args: argparse.Namespace) -> int:
         clitext.Column("kind", "Kind", 8),
         clitext.Column("owner", "Owner", 7),
         clitext.Column("status", "Status", 10),
-        clitext.Column("target", "Target", 9, "right"),
+        clitext.Column("target", "Target", 11, "right"),
         clitext.Column("flags", "Flags", 12),
     ]
     if total >= 100:
@@ -840,7 +841,7 @@ def cmd_kpi(args: argparse.Namespace) -> int:
             "kind": v.kind,
             "owner": clitext.safe(v.owner or "—"),
             "status": v.status + (f" v{v.current_version}" if v.current_version > 1 else ""),
-            "target": format_target(v.target, v.kind, ws.currency),
+            "target": format_target(v.target, v.kind, ws.currency, compact=True),
             "source": clitext.safe(v.data_source or "—"),
             "flags": " ".join(f.label for f in v.flags()),
         }

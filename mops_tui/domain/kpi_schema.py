@@ -190,7 +190,9 @@ class KpiInput(BaseModel):
 
 def kpi_rules(kpi: KpiInput, ctx: Context) -> list[FieldError]:
     errors = kpis.entry_rules(kpi, imported=bool(ctx.extra.get("imported")))
-    if kpi.target is not None:
+    # The target's unit comes from the kind: when the kind itself was refused, the
+    # target cannot be judged yet ("kind" is then missing from the fields set).
+    if kpi.target is not None and "kind" in kpi.model_fields_set:
         try:
             kpis.parse_target(kpi.target, kpi.kind, ctx.currency)
         except kpis.TargetError as exc:

@@ -14,7 +14,13 @@ from decimal import Decimal, InvalidOperation
 from typing import Any, Protocol
 
 from mops_tui.domain.errors import FieldError
-from mops_tui.domain.money import MoneyError, exponent, format_money, parse_money
+from mops_tui.domain.money import (
+    MoneyError,
+    exponent,
+    format_compact,
+    format_money,
+    parse_money,
+)
 
 # ---------------------------------------------------------------------------
 # Vocabulary
@@ -69,10 +75,32 @@ def label_of(value: str) -> str:
     return value.replace("_", " ")
 
 
+# Names MetricFlow keeps for itself: a metric cannot be called any of these.
+RESERVED_KEYS = frozenset(
+    {
+        "metric_time",
+        "mf_internal_uuid",
+        "second",
+        "minute",
+        "hour",
+        "day",
+        "week",
+        "month",
+        "quarter",
+        "year",
+        "millisecond",
+        "microsecond",
+        "nanosecond",
+    }
+)
+
+
 def key_problem(key: str) -> str | None:
     """Why ``key`` is not a valid KPI key, or ``None``."""
     if not key:
         return "enter a key, such as mql_to_sql_rate"
+    if key in RESERVED_KEYS:
+        return f"“{key}” is a name dbt MetricFlow reserves; choose another"
     if len(key) > KEY_MAX:
         return f"is {len(key)} characters long; keep it to {KEY_MAX} or fewer"
     if "__" in key:
@@ -88,10 +116,10 @@ def key_problem(key: str) -> str | None:
 def suggest_key(text: str) -> str:
     """A valid key made from a label: "MQL → SQL rate" → "mql_sql_rate"."""
     words = re.findall(r"[a-z0-9]+", text.lower())
-    key = "_".join(words)[:KEY_MAX].strip("_")
-    if key and not key[0].isalpha():
+    key = "_".join(words)
+    if key and (not key[0].isalpha() or len(key) < 2 or key in RESERVED_KEYS):
         key = "kpi_" + key
-    return key or "kpi"
+    return key[:KEY_MAX].strip("_") or "kpi"
 
 
 # ---------------------------------------------------------------------------
@@ -135,8 +163,9 @@ def _decimal(text: str) -> Decimal:
 
 
 def _plain(value: Decimal) -> str:
-    text = format(value.normalize(), "f")
-    return text
+    if value == 0:
+        value = Decimal(0)  # never "-0"
+    return format(value.normalize(), "f")
 
 
 def parse_target(text: str | None, kind: str, currency: str = "GBP") -> str | None:
@@ -185,13 +214,17 @@ def parse_target(text: str | None, kind: str, currency: str = "GBP") -> str | No
         unit = _UNIT_ALIASES.get(m.group(2) or "days")
         if unit is None:
             raise TargetError(f"“{m.group(2)}” is not a unit; use hours, days, weeks or months")
-        return f"{_plain(Decimal(m.group(1)))} {unit}"
+        amount = Decimal(m.group(1))
+        return f"{_plain(amount)} {unit[:-1] if amount == 1 else unit}"
     if kind == "score":
         return _plain(_decimal(s))
     raise TargetError(f"a KPI of kind “{kind}” has no target format")
 
 
-def format_target(value: str | None, kind: str, currency: str = "GBP", empty: str = "—") -> str:
+def format_target(
+    value: str | None, kind: str, currency: str = "GBP", empty: str = "—", *, compact: bool = False
+) -> str:
+    """A target as people read it. ``compact`` shortens money for narrow columns (£2.4m)."""
     if value is None or value == "":
         return empty
     try:
@@ -199,10 +232,10 @@ def format_target(value: str | None, kind: str, currency: str = "GBP", empty: st
             number = Decimal(value)
             if number > 1:  # ROAS-like ratios read better as multiples: 4.2x
                 return f"{_plain(number)}x"
-            return f"{_plain((number * 100).quantize(Decimal('0.01')))}%"
+            return f"{_plain(number * 100)}%"  # every digit: the form parses it back exactly
         if kind == "currency":
             minor = int(Decimal(value).scaleb(exponent(currency)))
-            return format_money(minor, currency)
+            return format_compact(minor, currency) if compact else format_money(minor, currency)
         if kind == "count":
             return f"{int(Decimal(value)):,}"
     except (InvalidOperation, ValueError):

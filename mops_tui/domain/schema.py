@@ -147,16 +147,18 @@ def choice_field(
     lookup.update({c.lower().replace("_", " "): c for c in choices})
     lookup.update({c.lower().replace("_", "-"): c for c in choices})
 
+    article = "an" if what[:1].lower() in "aeiou" else "a"
+
     def parse(value: Any) -> str | None:
         if _blank(value):
             if required:
-                raise ValueError(f"choose a {what}: " + ", ".join(choices))
+                raise ValueError(f"choose {article} {what}: " + ", ".join(choices))
             return None
         key = " ".join(str(value).strip().lower().split())
         if key in lookup:
             return lookup[key]
         shown = str(value).strip()[:30]
-        raise ValueError(f"“{shown}” is not a {what}; choose one of: " + ", ".join(choices))
+        raise ValueError(f"“{shown}” is not {article} {what}; choose one of: " + ", ".join(choices))
 
     return parse
 

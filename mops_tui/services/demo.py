@@ -20,6 +20,14 @@ tripped by at least one tool:
 - review: Meta Ads Manager, WordPress VIP and Slack (reviewed over a year ago) and
   Looker Studio (never reviewed);
 - seats: Canva (more seats in use than bought).
+
+The KPIs (:data:`KPIS`, loaded by :func:`_load_kpis` through
+:mod:`mops_tui.services.kpis`) draw data from the stack but never from VWO or Sprout
+Social, so those two stay decommission candidates. Most are active; the webinar
+attendance rate has no target (the NO TARGET flag); two drafts are incomplete (share of
+voice has no data source, and the intent KPI draws from 6sense, still being evaluated);
+the old MQL rate is deprecated with the MQL → SQL rate as its successor; and the
+marketing-sourced pipeline changed meaning twice, so it has three versions.
 """
 
 from __future__ import annotations
@@ -30,7 +38,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from mops_tui.domain.errors import FieldError
-from mops_tui.services import people, stack
+from mops_tui.services import kpis, people, stack
 from mops_tui.services.workspace import Workspace
 
 # ---------------------------------------------------------------------------
@@ -944,6 +952,470 @@ INTEGRATIONS: tuple[tuple[str, str, str, bool], ...] = (
 
 
 # ---------------------------------------------------------------------------
+# The measurement framework
+# ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DemoKpi:
+    """One KPI as it is first defined. ``active_days_ago`` activates it with version 1
+    in force from that many days before today; ``None`` leaves it a draft."""
+
+    key: str
+    label: str
+    owner: str
+    kind: str
+    definition: str
+    decision: str
+    data_gaps: str
+    source: str | None = None
+    numerator: str = ""
+    denominator: str = ""
+    conversion: str = ""
+    attribution: str = "none"
+    window: int | None = None
+    direction: str = "higher_is_better"
+    target: str | None = None  # as typed in the form: "22%", "£180", "14 months"
+    description: str = ""
+    active_days_ago: int | None = None
+
+    def raw(self) -> dict[str, Any]:
+        """The values a person would type into the define-KPI form."""
+        return {
+            "key": self.key,
+            "label": self.label,
+            "description": self.description,
+            "owner": self.owner,
+            "kind": self.kind,
+            "definition": self.definition,
+            "numerator": self.numerator,
+            "denominator": self.denominator,
+            "conversion": self.conversion,
+            "data_source": self.source,
+            "attribution_model": self.attribution,
+            "attribution_window_days": self.window,
+            "direction": self.direction,
+            "target": self.target,
+            "decision": self.decision,
+            "data_gaps": self.data_gaps,
+        }
+
+
+_SQL = (
+    "An SQL is a lead an SDR has accepted after a discovery call, recorded in Salesforce "
+    "as Lead Status = Sales Qualified."
+)
+
+KPIS: tuple[DemoKpi, ...] = (
+    # -- Funnel --------------------------------------------------------------------
+    DemoKpi(
+        "mql_to_sql_rate",
+        "MQL → SQL conversion rate",
+        "farid",
+        "rate",
+        "MQLs created in the month that sales accepted as SQLs within 30 days of "
+        "becoming an MQL, divided by all MQLs created in the month.",
+        "Whether the lead-scoring threshold and the SDR follow-up SLA change next "
+        "quarter; two months below 18% triggers a scoring review with Sales.",
+        "Leads that Outreach sequences created before March skip the MQL stage, so they "
+        "are missing from the denominator; about 3% of SQLs have no MQL date at all.",
+        source="Salesforce Sales Cloud",
+        numerator="MQLs accepted as SQLs within 30 days",
+        denominator="MQLs created in the month (HubSpot lead score 65 or more)",
+        conversion=_SQL,
+        target="22%",
+        description="How many of the leads marketing hands over sales agrees are worth working.",
+        active_days_ago=300,
+    ),
+    DemoKpi(
+        "mqls_created",
+        "MQLs created",
+        "ana",
+        "count",
+        "Contacts whose HubSpot lifecycle stage first became Marketing Qualified Lead in "
+        "the month; a contact re-qualifying within 12 months is not counted again.",
+        "How much nurture and paid budget each region needs to hit the pipeline plan; "
+        "set monthly in the demand-gen planning meeting.",
+        "Contacts merged in HubSpot keep only the older record's MQL date, so a few "
+        "merged MQLs move into earlier months.",
+        source="HubSpot Marketing Hub",
+        conversion="The first time a contact's lifecycle stage is set to Marketing "
+        "Qualified Lead (lead score 65 or more, or a demo request).",
+        target="1,200",
+        active_days_ago=300,
+    ),
+    DemoKpi(
+        "win_rate",
+        "Win rate",
+        "farid",
+        "rate",
+        "Opportunities closed won in the quarter divided by all opportunities closed "
+        "(won or lost) in the quarter that reached Stage 2 (Discovery complete).",
+        "Where sales enablement and competitive content go next; a falling win rate "
+        "against one competitor gets a battle-card refresh.",
+        "Opportunities closed as duplicates are sometimes marked Closed Lost instead of "
+        "deleted, which understates the rate by about one point.",
+        source="Salesforce Sales Cloud",
+        numerator="Opportunities closed won",
+        denominator="Opportunities closed won or lost that reached Stage 2",
+        conversion="Closed Won in Salesforce with a signed order form attached.",
+        target="25%",
+        active_days_ago=330,
+    ),
+    DemoKpi(
+        "sales_cycle_length",
+        "Sales cycle length (SQL → closed won)",
+        "farid",
+        "duration",
+        "Median days from the date a lead became an SQL to the close date of its "
+        "closed-won new-business opportunity, for deals closed in the quarter.",
+        "Whether mid-funnel nurture (case studies, ROI calculator, executive events) is "
+        "shortening deals; also sets the lag used in the pipeline forecast.",
+        "Opportunities created without a linked lead (about 8%, mostly partner-sourced) "
+        "have no SQL date and are left out.",
+        source="Salesforce Sales Cloud",
+        conversion="Closed Won new-business opportunities; renewals and upsells excluded.",
+        direction="lower_is_better",
+        target="75 days",
+        active_days_ago=200,
+    ),
+    # -- Pipeline and revenue --------------------------------------------------------
+    DemoKpi(
+        "marketing_sourced_pipeline",
+        "Marketing-sourced pipeline",
+        "ben",
+        "currency",
+        "Total Amount of new-business opportunities created in the quarter whose first "
+        "marketing touch falls within the attribution window before the opportunity "
+        "was created.",
+        "How the quarterly programme budget is split between channels; channels that "
+        "source less than 3× their cost in pipeline are cut back next quarter.",
+        "Opportunities whose contacts were never in HubSpot (sales-prospected accounts) "
+        "have no touches and count as sales-sourced even when marketing was involved.",
+        source="Salesforce Sales Cloud",
+        conversion="An opportunity created in Salesforce with an Amount set.",
+        attribution="first_touch",
+        window=30,
+        target="£2,400,000",
+        active_days_ago=270,
+    ),
+    DemoKpi(
+        "marketing_sourced_revenue",
+        "Marketing-sourced revenue",
+        "elif",
+        "currency",
+        "Annual contract value of new-business deals closed won in the quarter whose "
+        "opportunity was marketing-sourced (first touch within 180 days of creation).",
+        "The headline number in the board pack; it sets next year's marketing budget "
+        "as a share of new revenue.",
+        "Multi-year deals count only their first year's value; deals booked in a "
+        "currency other than pounds use the month-end rate, not the rate on the day.",
+        source="Tableau",
+        conversion="Closed Won new-business opportunities with a signed order form.",
+        attribution="first_touch",
+        window=180,
+        target="£1,500,000",
+        active_days_ago=365,
+    ),
+    DemoKpi(
+        "cac_payback_months",
+        "CAC payback period",
+        "elif",
+        "duration",
+        "Sales and marketing cost of winning new customers in the quarter divided by the "
+        "gross-margin-adjusted monthly recurring revenue those customers added.",
+        "Whether to grow or hold the acquisition budget; above 18 months the CFO freezes "
+        "new paid programmes until it recovers.",
+        "Sales salaries come from finance a month in arrears, so the latest quarter is "
+        "restated once; gross margin is the company average, not per product.",
+        source="Tableau",
+        direction="lower_is_better",
+        target="14 months",
+        active_days_ago=240,
+    ),
+    # -- Paid media ------------------------------------------------------------------
+    DemoKpi(
+        "cost_per_acquisition",
+        "Cost per acquisition (paid search)",
+        "ben",
+        "currency",
+        "Google Ads spend in the month divided by the new-business deals closed won "
+        "whose last paid touch was a Google Ads click within the window.",
+        "Keyword and campaign budgets: campaigns above twice the target CPA for two "
+        "months are paused or rebuilt.",
+        "Offline conversions are uploaded from Salesforce weekly, so the last seven days "
+        "are under-counted; leads with no click ID (about 15%) fall back to Direct.",
+        source="Google Ads",
+        conversion="A new-business opportunity reaching Closed Won, uploaded to Google "
+        "Ads as an offline conversion.",
+        attribution="last_touch",
+        window=90,
+        direction="lower_is_better",
+        target="£4,800",
+        active_days_ago=210,
+    ),
+    DemoKpi(
+        "cost_per_lead",
+        "Cost per lead (LinkedIn)",
+        "ben",
+        "currency",
+        "LinkedIn Campaign Manager spend in the month divided by new contacts created "
+        "from a LinkedIn lead gen form or a landing-page form reached from a LinkedIn ad.",
+        "Which audiences and creatives keep their LinkedIn budget at the fortnightly "
+        "paid-social review.",
+        "Lead gen form leads that fail to sync to HubSpot (about 2% a month) are in "
+        "LinkedIn's count but not ours; view-through conversions are excluded.",
+        source="LinkedIn Campaign Manager",
+        conversion="A new contact from a LinkedIn lead gen form or a form fill with "
+        "utm_source=linkedin; existing contacts converting again do not count.",
+        attribution="last_touch",
+        window=30,
+        direction="lower_is_better",
+        target="£180",
+        active_days_ago=150,
+    ),
+    DemoKpi(
+        "return_on_ad_spend",
+        "Return on ad spend (ROAS)",
+        "ben",
+        "rate",
+        "Closed-won revenue credited to paid media touches (Google Ads, LinkedIn and "
+        "Meta) divided by paid media spend in the same period.",
+        "How the paid media budget is split between Google, LinkedIn and Meta each quarter.",
+        "LinkedIn view-through conversions are not exported; Meta spend arrives through "
+        "Fivetran a day late, so month-end figures are restated the next morning.",
+        source="Tableau",
+        numerator="Closed-won revenue credited to paid media touches",
+        denominator="Paid media spend on Google Ads, LinkedIn and Meta",
+        conversion="Closed Won new-business opportunities.",
+        attribution="position_based",
+        window=90,
+        target="4.5x",
+        active_days_ago=180,
+    ),
+    # -- Email, web and content ------------------------------------------------------
+    DemoKpi(
+        "email_click_through_rate",
+        "Email click-through rate",
+        "ana",
+        "rate",
+        "Unique recipients who clicked a tracked link divided by emails delivered, "
+        "for marketing emails (nurtures and newsletters, not transactional mail).",
+        "Which nurture streams are rewritten each quarter, and whether the newsletter "
+        "keeps its weekly slot.",
+        "Security scanners at some enterprise domains click every link; HubSpot's bot "
+        "filter removes most of those clicks but not all.",
+        source="HubSpot Marketing Hub",
+        numerator="Unique recipients who clicked a tracked link",
+        denominator="Emails delivered (sent minus bounces)",
+        target="3.5%",
+        active_days_ago=400,
+    ),
+    DemoKpi(
+        "website_conversion_rate",
+        "Website conversion rate",
+        "dev",
+        "rate",
+        "Sessions with a key event (demo request, contact sales or trial sign-up) "
+        "divided by engaged sessions on the corporate site.",
+        "Which pages the web team tests and rebuilds next; it is the success measure for "
+        "every landing-page release.",
+        "Visitors who decline cookies (about 30% in the EU) are not measured; GA4 "
+        "thresholding hides small segments.",
+        source="Google Analytics 4",
+        numerator="Sessions with a demo request, contact-sales or trial sign-up key event",
+        denominator="Engaged sessions on the corporate site (careers and docs excluded)",
+        conversion="A submitted demo request, contact-sales or trial sign-up form.",
+        target="2.8%",
+        active_days_ago=260,
+    ),
+    DemoKpi(
+        "organic_sessions",
+        "Organic search sessions",
+        "chloe",
+        "count",
+        "Sessions in the month whose default channel group in GA4 is Organic Search, "
+        "across the corporate site, blog and resource centre.",
+        "Where the content team spends its writing time: topics whose organic traffic "
+        "stalls for a quarter are refreshed or dropped.",
+        "Cookie-declined visitors are not counted, and searches answered on the results "
+        "page (AI overviews, snippets) never show up as sessions.",
+        source="Google Analytics 4",
+        target="45,000",
+        active_days_ago=330,
+    ),
+    DemoKpi(
+        "webinar_attendance_rate",
+        "Webinar attendance rate",
+        "hiro",
+        "rate",
+        "Registrants who joined the live webinar for at least five minutes divided by "
+        "everyone who registered, excluding staff and partners.",
+        "Whether reminder cadences and session times change, and which webinars become "
+        "on-demand only.",
+        "Attendees who join from a colleague's link are counted under the colleague; on "
+        "ON24 sessions attendance is only known for the last six months.",
+        source="Zoom Webinars",
+        numerator="Registrants who attended live for five minutes or more",
+        denominator="Registrants, excluding staff and partners",
+        description="No target yet: the baseline is being set after the move from ON24.",
+        active_days_ago=60,
+    ),
+    DemoKpi(
+        "customer_nps",
+        "Customer Net Promoter Score",
+        "chloe",
+        "score",
+        "Percentage of promoters (9–10) minus percentage of detractors (0–6) among "
+        "customers answering the quarterly relationship survey.",
+        "Which customers are invited to the advocacy programme and case studies; a "
+        "falling score pauses customer-marketing asks for that segment.",
+        "About 12% of customers answer and most are admins; accounts in their first 90 "
+        "days are not surveyed.",
+        source="Typeform",
+        target="45",
+        active_days_ago=365,
+    ),
+    # -- Drafts ----------------------------------------------------------------------
+    DemoKpi(
+        "trial_to_paid_rate",
+        "Trial → paid conversion rate",
+        "elif",
+        "rate",
+        "Trials started in the month that became a paying subscription within 30 days "
+        "of sign-up, divided by all trials started in the month.",
+        "Whether the trial onboarding emails and in-product tours get a second round "
+        "of investment next half.",
+        "none known",
+        source="Segment",
+        numerator="Trials that convert to a paid subscription within 30 days",
+        denominator="Trials started in the month",
+        conversion="The first successful payment on a self-serve subscription.",
+        target="12%",
+        description="Complete; waiting for the finance team to agree the definition.",
+    ),
+    DemoKpi(
+        "intent_engagement_rate",
+        "Intent-surge account engagement rate",
+        "ben",
+        "rate",
+        "Target accounts 6sense shows in an intent surge that engage with a campaign "
+        "(meeting, form fill or event) within 30 days, divided by all surging accounts.",
+        "Whether to buy 6sense after the proof of concept, and how many ABM plays run "
+        "on intent signals.",
+        "Only accounts 6sense can match to a domain are counted; the match rate is not known yet.",
+        source="6sense",
+        numerator="Surging target accounts that engage within 30 days",
+        denominator="Target accounts in an intent surge",
+        attribution="last_touch",
+        window=30,
+        target="15%",
+    ),
+    DemoKpi(
+        "share_of_voice",
+        "Share of voice",
+        "grace",
+        "rate",
+        "Mentions of our brand divided by mentions of our brand and our four named "
+        "competitors across news, social and review sites.",
+        "How the brand budget is split between PR, social and sponsorships.",
+        "Undecided: Brandwatch covers news and forums, Semrush only covers search, so "
+        "the two give very different numbers.",
+        numerator="Mentions of our brand",
+        denominator="Mentions of our brand and four named competitors",
+        description="Draft: waiting for the Brandwatch trial to choose the data source.",
+    ),
+    # -- Replaced ------------------------------------------------------------------------
+    DemoKpi(
+        "lead_to_mql_rate_v1",
+        "MQL rate (old scoring)",
+        "ana",
+        "rate",
+        "New leads in the month that reached MQL under the points-based scoring model "
+        "divided by all new leads in the month.",
+        "How much nurture content to produce for each stage of the funnel.",
+        "Email opens earned points, so Apple Mail Privacy Protection inflated scores "
+        "from late 2021.",
+        source="HubSpot Marketing Hub",
+        numerator="New leads reaching MQL under the points-based model",
+        denominator="New leads created in the month",
+        conversion="Lead score of 50 or more under the points-based model.",
+        target="30%",
+        active_days_ago=700,
+    ),
+)
+
+
+def _kpi_history(today: date) -> list[tuple[str, str, dict[str, Any], dict[str, Any]]]:
+    """Edits and moves after the KPIs were defined: (kind, key, values, options).
+
+    ``kind`` is ``update`` (options: ``effective_on`` and ``change_note``) or
+    ``transition``. The marketing-sourced pipeline changes meaning twice, so it has
+    three versions; the old MQL rate is replaced by the MQL → SQL rate.
+    """
+    return [
+        (
+            "update",
+            "marketing_sourced_pipeline",
+            {"attribution_window_days": 60},
+            {
+                "effective_on": _day(today, -150),
+                "change_note": "Enterprise buying cycles run past 30 days; the first-touch "
+                "window is now 60 days so event and webinar touches keep their credit.",
+            },
+        ),
+        (
+            "update",
+            "marketing_sourced_pipeline",
+            {
+                "conversion": "An opportunity that reaches Stage 2 (Discovery complete) with "
+                "an Amount set; opportunities SDRs open speculatively no longer count."
+            },
+            {
+                "effective_on": _day(today, -45),
+                "change_note": "Counts an opportunity from Stage 2 rather than at creation, "
+                "agreed with Sales Ops at the Q3 pipeline review.",
+            },
+        ),
+        (
+            # Wording only: no new version.
+            "update",
+            "website_conversion_rate",
+            {"label": "Website conversion rate (key events)"},
+            {},
+        ),
+        (
+            "transition",
+            "lead_to_mql_rate_v1",
+            {
+                "status": "deprecated",
+                "reason": "Measured leads reaching MQL under the old points-based scoring, "
+                "which rewarded email opens; sales acceptance is the better test of lead "
+                "quality now that scoring runs in HubSpot.",
+                "successor": "mql_to_sql_rate",
+            },
+            {},
+        ),
+    ]
+
+
+def _load_kpis(ws: Workspace, today: date) -> int:
+    """Define, activate, edit and deprecate the demo KPIs through the KPI service."""
+    ids: dict[str, int] = {}
+    for spec in KPIS:
+        ids[spec.key] = kpis.create(ws, spec.raw()).id
+        if spec.active_days_ago is not None:
+            move = {"status": "active", "effective_on": _day(today, -spec.active_days_ago)}
+            kpis.transition(ws, ids[spec.key], move, None)
+    for kind, key, values, options in _kpi_history(today):
+        if kind == "update":
+            kpis.update(ws, ids[key], values, None, **options)
+        else:
+            kpis.transition(ws, ids[key], values, None)
+    return len(KPIS)
+
+
+# ---------------------------------------------------------------------------
 # Use cases
 # ---------------------------------------------------------------------------
 
@@ -953,31 +1425,35 @@ def _count(ws: Workspace, table: str) -> int:
 
 
 def is_empty(ws: Workspace) -> bool:
-    """True when the workspace holds no people, tools or integrations."""
-    return all(_count(ws, table) == 0 for table in ("people", "tools", "integrations"))
+    """True when the workspace holds no people, tools, integrations or KPIs."""
+    return all(_count(ws, table) == 0 for table in ("people", "tools", "integrations", "kpis"))
 
 
 def wipe(ws: Workspace) -> None:
-    """Delete every person, tool, integration and audit entry, in one transaction.
+    """Delete every KPI, person, tool, integration and audit entry, in one transaction.
 
     Used by ``mops demo --force``. Workspace settings (the currency) stay.
     """
-    from sqlalchemy import delete
+    from sqlalchemy import delete, update
 
-    from mops_tui.store.models import AuditEntry, Integration, Person, Tool
+    from mops_tui.store.models import AuditEntry, Integration, Kpi, KpiVersionRow, Person, Tool
 
     with ws.transaction() as s:
-        # Children before parents: integrations point at tools, tools at people.
-        for model in (AuditEntry, Integration, Tool, Person):
+        # Children before parents: versions point at KPIs, KPIs at their successor, at
+        # tools and at people; integrations point at tools, tools at people.
+        s.execute(delete(AuditEntry))
+        s.execute(delete(KpiVersionRow))
+        s.execute(update(Kpi).values(successor_id=None))
+        for model in (Kpi, Integration, Tool, Person):
             s.execute(delete(model))
 
 
 def load(ws: Workspace) -> dict[str, int]:
-    """Load the demo team, stack and data flows through the real services.
+    """Load the demo team, stack, data flows and KPIs through the real services.
 
-    Expects an empty workspace (see :func:`is_empty`); a name or handle already in use
-    is refused by the services as usual. Returns how many people, tools and live
-    integrations were added.
+    Expects an empty workspace (see :func:`is_empty`); a name, handle or key already in
+    use is refused by the services as usual. Returns how many people, tools, live
+    integrations and KPIs were added.
     """
     today = ws.today()
     for person in PEOPLE:
@@ -1006,4 +1482,11 @@ def load(ws: Workspace) -> dict[str, int]:
     for name, values in _retirements(today):
         stack.transition(ws, ids[name], values, expected_version=None)
 
-    return {"people": len(PEOPLE), "tools": len(TOOLS), "integrations": len(INTEGRATIONS)}
+    kpi_count = _load_kpis(ws, today)
+
+    return {
+        "people": len(PEOPLE),
+        "tools": len(TOOLS),
+        "integrations": len(INTEGRATIONS),
+        "kpis": kpi_count,
+    }

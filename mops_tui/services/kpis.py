@@ -231,7 +231,13 @@ def _validated(
     errors.extend(e for e in found if not any(x.field == e.field for x in errors))
     if errors or data is None:
         raise ValidationFailed(errors)
-    return data.model_copy(update={"owner": handle}), owner_id, source_id
+    # Store the person's handle and the tool's own name, whatever form was typed.
+    source_name = None
+    if source_id is not None:
+        tool = stack_q.tool_by_id(ws.reader, source_id)
+        source_name = tool.name if tool else data.data_source
+    update = {"owner": handle, "data_source": source_name}
+    return data.model_copy(update=update), owner_id, source_id
 
 
 def _apply(kpi: Kpi, data: KpiInput, owner_id: int | None, source_id: int | None) -> None:
@@ -403,6 +409,16 @@ def update(
             [FieldError("status", "change the status with t (activate or deprecate), not an edit")]
         )
     changes_raw = {k: v for k, v in raw.items() if k in INPUT_FIELDS}
+    new_kind = str(changes_raw.get("kind") or current.kind).strip().lower()
+    if new_kind != current.kind and current.target and "target" not in changes_raw:
+        raise ValidationFailed(
+            [
+                FieldError(
+                    "target",
+                    f"the target was set as a {current.kind}; give it again as a {new_kind}",
+                )
+            ]
+        )
     # A draft that arrived incomplete (an import) can be completed a field at a time;
     # a draft typed complete keeps the form's full standard.
     lenient = current.status == "draft" and bool(rules.entry_rules(current))

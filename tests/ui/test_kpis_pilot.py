@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from textual.widgets import Input, Select, TextArea
-from uihelpers import settle
+from uihelpers import filter_to, settle, wait_until
 
 from mops_tui.services import kpis
 from mops_tui.services.workspace import Workspace
@@ -48,13 +48,9 @@ async def pick(pilot, value: str) -> None:  # type: ignore[no-untyped-def]
 async def open_kpis(pilot) -> None:  # type: ignore[no-untyped-def]
     await settle(pilot)
     await pilot.press("5")
-    await settle(pilot)
-
-
-async def filter_to(pilot, text: str) -> None:  # type: ignore[no-untyped-def]
-    await pilot.press("slash", *text, "enter")
-    await pilot.pause(0.3)
-    await settle(pilot)
+    await wait_until(
+        pilot, lambda: pilot.app.current_mode == "kpis" and table(pilot.app).is_settled
+    )
 
 
 COMPLETE = {
@@ -170,8 +166,9 @@ async def test_define_refused_then_activate_then_version_then_deprecate(
         assert "Use instead" in text and "mql_to_sql_rate" in text
         # s follows the link to the successor.
         await pilot.press("s")
-        await pilot.pause(0.3)
-        await settle(pilot)
+        await wait_until(
+            pilot, lambda: table(app).query == "mql_to_sql_rate" and table(app).is_settled
+        )
         assert table(app).current_row.key == "mql_to_sql_rate"
 
 

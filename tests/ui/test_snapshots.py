@@ -5,13 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from uihelpers import make_app
+from uihelpers import filter_to, make_app, settle
 
 
 async def _ready(pilot) -> None:  # type: ignore[no-untyped-def]
-    for _ in range(3):
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
+    await settle(pilot)
 
 
 @pytest.mark.parametrize(("width", "height"), [(80, 24), (120, 40)])
@@ -57,3 +55,26 @@ def test_new_tool_form_with_refusals(snap_compare, demo_db: Path) -> None:
         await _ready(pilot)
 
     assert snap_compare(make_app(demo_db), terminal_size=(80, 24), run_before=refused)
+
+
+@pytest.mark.parametrize(("width", "height"), [(80, 24), (120, 40)])
+def test_kpis_screen(snap_compare, demo_db: Path, width: int, height: int) -> None:
+    async def kpis(pilot) -> None:  # type: ignore[no-untyped-def]
+        await settle(pilot)
+        await pilot.press("5")
+        await settle(pilot)
+
+    assert snap_compare(make_app(demo_db), terminal_size=(width, height), run_before=kpis)
+
+
+@pytest.mark.parametrize(("width", "height"), [(80, 24), (160, 50)])
+def test_kpi_detail_with_versions(snap_compare, demo_db: Path, width: int, height: int) -> None:
+    async def pipeline(pilot) -> None:  # type: ignore[no-untyped-def]
+        await settle(pilot)
+        await pilot.press("5")
+        await settle(pilot)
+        await filter_to(pilot, "marketing_sourced_pipeline")
+        await pilot.press("enter")
+        await settle(pilot)
+
+    assert snap_compare(make_app(demo_db), terminal_size=(width, height), run_before=pipeline)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from textual.widgets import Input, Select, Static, TextArea
-from uihelpers import settle
+from uihelpers import filter_to, settle, wait_until
 
 from mops_tui.services import stack
 from mops_tui.services.workspace import Workspace
@@ -26,7 +26,7 @@ def detail_text(app) -> str:  # type: ignore[no-untyped-def]
 async def test_opens_on_the_stack_with_every_tool(app_factory) -> None:
     app = app_factory()
     async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
+        await wait_until(pilot, lambda: table(app).is_settled)
         assert app.current_mode == "stack"
         assert table(app).total == 43
         assert table(app).current_row.name == "6sense"
@@ -39,8 +39,7 @@ async def test_filter_as_you_type_and_clear(app_factory) -> None:
         await pilot.press("slash")
         assert isinstance(app.focused, Input)
         await pilot.press(*"sales")
-        await pilot.pause(0.3)
-        await settle(pilot)
+        await wait_until(pilot, lambda: table(app).query == "sales" and table(app).is_settled)
         names = {table(app).row_at(i).name for i in range(table(app).total)}
         assert "Salesforce Sales Cloud" in names
         assert "Canva" not in names
@@ -48,8 +47,7 @@ async def test_filter_as_you_type_and_clear(app_factory) -> None:
         assert app.focused is table(app)
         await pilot.press("escape")  # first Esc leaves the filter in place (focus on table)
         await pilot.press("slash", "escape")
-        await pilot.pause(0.3)
-        await settle(pilot)
+        await wait_until(pilot, lambda: table(app).query == "" and table(app).is_settled)
         assert table(app).total == 43
 
 
@@ -57,9 +55,7 @@ async def test_filter_terms_status_and_owner(app_factory) -> None:
     app = app_factory()
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        await pilot.press("slash", *"status:retired", "enter")
-        await pilot.pause(0.3)
-        await settle(pilot)
+        await filter_to(pilot, "status:retired")
         names = sorted(table(app).row_at(i).name for i in range(table(app).total))
         assert names == ["Clearbit", "Mailchimp", "Unbounce"]
 
@@ -68,9 +64,7 @@ async def test_open_detail_shows_the_whole_record(app_factory) -> None:
     app = app_factory()
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        await pilot.press("slash", *"hubspot marketing", "enter")
-        await pilot.pause(0.3)
-        await settle(pilot)
+        await filter_to(pilot, "hubspot marketing")
         await pilot.press("enter")
         await settle(pilot)
         text = detail_text(app)
@@ -174,9 +168,7 @@ async def test_retire_asks_for_reason_and_date(app_factory, demo_db: Path) -> No
     app = app_factory()
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        await pilot.press("slash", *"vwo", "enter")
-        await pilot.pause(0.3)
-        await settle(pilot)
+        await filter_to(pilot, "vwo")
         assert table(app).current_row.name == "VWO"
         await pilot.press("t")
         await pilot.pause()
@@ -208,9 +200,7 @@ async def test_a_second_users_save_is_refused_and_input_kept(app_factory, demo_d
     app = app_factory()
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        await pilot.press("slash", *"canva", "enter")
-        await pilot.pause(0.3)
-        await settle(pilot)
+        await filter_to(pilot, "canva")
         await pilot.press("e")
         await pilot.pause()
         form = app.screen.query_one(ModelForm)
@@ -248,9 +238,7 @@ async def test_markup_and_actions_in_names_show_literally(app_factory, demo_db: 
     app = app_factory()
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        await pilot.press("slash", *"click", "enter")
-        await pilot.pause(0.3)
-        await settle(pilot)
+        await filter_to(pilot, "click")
         await pilot.press("enter")
         await settle(pilot)
         text = detail_text(app)
@@ -263,9 +251,7 @@ async def test_add_and_remove_an_integration(app_factory, demo_db: Path) -> None
     app = app_factory()
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        await pilot.press("slash", *"litmus", "enter")
-        await pilot.pause(0.3)
-        await settle(pilot)
+        await filter_to(pilot, "litmus")
         await pilot.press("i")
         await pilot.pause()
         form = app.screen.query_one(ModelForm)

@@ -19,8 +19,37 @@ def make_app(db: Path, **overrides: Any) -> MopsApp:
 
 
 async def settle(pilot: Any, rounds: int = 3) -> None:
-    """Let workers finish and their messages land."""
+    """Let workers finish and their messages land.
+
+    Waits on ``is_running`` rather than ``wait_for_complete()``: an exclusive worker that
+    a newer one replaced is cancelled on purpose, and that is not a failure.
+    """
+    import time
+
     app = pilot.app
     for _ in range(rounds):
-        await app.workers.wait_for_complete()
+        deadline = time.monotonic() + 10
+        while any(w.is_running for w in app.workers) and time.monotonic() < deadline:
+            await pilot.pause(0.02)
         await pilot.pause()
+
+
+async def wait_until(pilot: Any, predicate: Any, timeout: float = 10.0) -> None:
+    """Pump the app until ``predicate()`` holds (fails the test after ``timeout``)."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > deadline:
+            raise AssertionError("the app did not reach the expected state in time")
+        await pilot.pause(0.05)
+    await settle(pilot)
+
+
+async def filter_to(pilot: Any, text: str) -> None:
+    """Type a filter on the current mode and wait until the table shows its result."""
+    from mops_tui.ui.widgets.record_table import RecordTable
+
+    await pilot.press("slash", *text, "enter")
+    table = pilot.app.screen.query_one("#records", RecordTable)
+    await wait_until(pilot, lambda: table.query == text and table.is_settled)

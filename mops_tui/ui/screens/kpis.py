@@ -102,7 +102,7 @@ class KpisScreen(RecordScreen[KpiView]):
             Column(
                 "target",
                 "Target",
-                lambda v: rules.format_target(v.target, v.kind, currency),
+                lambda v: rules.format_target(v.target, v.kind, currency, compact=True),
                 width=9,
                 align="right",
                 priority=7,

@@ -196,6 +196,7 @@ class RecordTable(ScrollView, Generic[R], can_focus=True):
         self._pending: set[int] = set()
         self._generation = 0
         self._loaded = False
+        self._loading = False
         self._want_key: Hashable | None = None
         self._layout: list[tuple[Column[R], int]] = []
         self._layout_width = -1
@@ -310,6 +311,7 @@ class RecordTable(ScrollView, Generic[R], can_focus=True):
         for number, rows in message.pages.items():
             self._store(number, rows)
         self._loaded = True
+        self._loading = False
         self.virtual_size = Size(0, self.total + 1)
         if message.cursor is not None:
             self.cursor_row = message.cursor
@@ -361,6 +363,11 @@ class RecordTable(ScrollView, Generic[R], can_focus=True):
     @property
     def is_loaded(self) -> bool:
         return self._loaded
+
+    @property
+    def is_settled(self) -> bool:
+        """Loaded, and no reload on its way (tests and watchers wait on this)."""
+        return self._loaded and not self._loading
 
     # --------------------------------------------------------------- layout
 
