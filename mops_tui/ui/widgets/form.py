@@ -90,8 +90,8 @@ class ModelForm(Widget):
     ModelForm { height: auto; }
     ModelForm .form-field { height: auto; }
     ModelForm .form-row { height: auto; }
-    ModelForm .form-label { width: 22; color: $text; text-style: bold; padding-right: 1; }
-    ModelForm .form-under { padding-left: 22; height: auto; }
+    ModelForm .form-label { width: 24; color: $text; text-style: bold; padding-right: 1; }
+    ModelForm .form-under { padding-left: 24; height: auto; }
     ModelForm .form-help { color: $text-muted; }
     ModelForm .form-error { color: $error; text-style: bold; display: none; }
     ModelForm .form-error.-shown { display: block; }
