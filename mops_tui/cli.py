@@ -152,7 +152,7 @@ def _settings(args: argparse.Namespace) -> Settings:
 
 
 def _workspace(cfg: Settings, *, migrate: bool = True) -> Workspace:
-    from mops_tui.services.workspace import Workspace, policy_from
+    from mops_tui.services.workspace import open_workspace
     from mops_tui.store import migrate as mig
 
     if migrate:
@@ -162,7 +162,7 @@ def _workspace(cfg: Settings, *, migrate: bool = True) -> Workspace:
             raise Fail(str(exc)) from exc
         if backup is not None:
             print(f"mops: upgraded the database; the old one is kept at {backup}", file=sys.stderr)
-    return Workspace(cfg.database_url, actor=cfg.actor, policy=policy_from(cfg.stack))
+    return open_workspace(cfg.database_url, cfg.actor, cfg.raw)
 
 
 def _out(text: str) -> None:

@@ -15,4 +15,9 @@ class Context:
     extra: dict[str, Any] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
-        return {"today": self.today, "currency": self.currency, "day_first": self.day_first}
+        return {
+            **self.extra,
+            "today": self.today,
+            "currency": self.currency,
+            "day_first": self.day_first,
+        }

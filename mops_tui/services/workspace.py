@@ -32,6 +32,7 @@ class Workspace:
     today_fn: Callable[[], date] = clock.today
     now_fn: Callable[[], datetime] = clock.now
     policy: StackPolicy = field(default_factory=StackPolicy)
+    fy_start: int = 1  # the month the fiscal year starts in (1 = January)
 
     # -- time -------------------------------------------------------------
     def today(self) -> date:
@@ -113,6 +114,30 @@ def policy_from(config: dict[str, Any], currency_exponent: int = 2) -> StackPoli
         decommission_min_cost=round(min_cost_major * 10**currency_exponent),
         review_months=review,
         notice_warning_days=notice,
+    )
+
+
+def fiscal_start_from(config: dict[str, Any]) -> int:
+    """The ``[ledger] fiscal_year_start`` month from the config file (1 to 12)."""
+    value = config.get("fiscal_year_start", 1)
+    try:
+        month = int(value)
+    except (TypeError, ValueError):
+        raise WorkspaceError(
+            f"[ledger] fiscal_year_start must be a month number from 1 to 12, not {value!r}"
+        ) from None
+    if not 1 <= month <= 12:
+        raise WorkspaceError("[ledger] fiscal_year_start must be a month number from 1 to 12")
+    return month
+
+
+def open_workspace(url: str, actor: str, raw_config: dict[str, Any]) -> Workspace:
+    """A workspace configured from the ``[stack]`` and ``[ledger]`` config tables."""
+    return Workspace(
+        url,
+        actor=actor,
+        policy=policy_from(raw_config.get("stack", {}) or {}),
+        fy_start=fiscal_start_from(raw_config.get("ledger", {}) or {}),
     )
 
 

@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-HEAD = "0002"
+HEAD = "0003"
 
 
 class MigrationError(Exception):

@@ -171,6 +171,99 @@ class KpiVersionRow(Base):
     __table_args__ = (UniqueConstraint("kpi_id", "number", name="uq_kpi_versions_kpi_id_number"),)
 
 
+class BudgetLine(Base):
+    """The plan: money for one channel (and optionally a campaign or tool) in a period."""
+
+    __tablename__ = "budget_lines"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    period: Mapped[str] = mapped_column(String(12), index=True)
+    period_kind: Mapped[str] = mapped_column(String(8))
+    starts_on: Mapped[date] = mapped_column(Date)
+    ends_on: Mapped[date] = mapped_column(Date)
+    channel: Mapped[str] = mapped_column(String(60))
+    channel_key: Mapped[str] = mapped_column(String(60), index=True)
+    campaign: Mapped[str | None] = mapped_column(String(80))
+    campaign_key: Mapped[str] = mapped_column(String(80), default="")
+    tool_id: Mapped[int | None] = mapped_column(ForeignKey("tools.id"), index=True)
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    planned: Mapped[int] = mapped_column(BigInteger)
+    notes: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    created_by: Mapped[str] = mapped_column(String(64))
+    updated_at: Mapped[datetime] = mapped_column(DateTime)
+    updated_by: Mapped[str] = mapped_column(String(64))
+    version: Mapped[int] = mapped_column(Integer, nullable=False)
+
+    __mapper_args__ = {"version_id_col": version}
+    __table_args__ = (
+        UniqueConstraint(
+            "period",
+            "channel_key",
+            "campaign_key",
+            name="uq_budget_lines_period_channel_key_campaign_key",
+        ),
+        Index("ix_budget_lines_starts_on_ends_on", "starts_on", "ends_on"),
+    )
+
+
+class SpendEntry(Base):
+    """The actuals. Append-only: a correction is a reversal plus a new entry."""
+
+    __tablename__ = "spend_entries"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    entry_date: Mapped[date] = mapped_column(Date)
+    month: Mapped[str] = mapped_column(String(7))
+    amount: Mapped[int] = mapped_column(BigInteger)
+    kind: Mapped[str] = mapped_column(String(10))
+    payee: Mapped[str] = mapped_column(String(120))
+    search_key: Mapped[str] = mapped_column(String(400))
+    reference: Mapped[str] = mapped_column(String(80), default="")
+    note: Mapped[str] = mapped_column(Text, default="")
+    line_id: Mapped[int] = mapped_column(ForeignKey("budget_lines.id"))
+    tool_id: Mapped[int | None] = mapped_column(ForeignKey("tools.id"), index=True)
+    brief_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    reverses_id: Mapped[int | None] = mapped_column(ForeignKey("spend_entries.id"), index=True)
+    corrects_id: Mapped[int | None] = mapped_column(ForeignKey("spend_entries.id"))
+    import_key: Mapped[str | None] = mapped_column(String(64), unique=True)
+    import_batch: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    created_by: Mapped[str] = mapped_column(String(64))
+
+    __table_args__ = (
+        # Covering indexes for the reports (sum by line, by line and month) and the list.
+        Index("ix_spend_entries_line_id_month_amount", "line_id", "month", "amount"),
+        Index("ix_spend_entries_entry_date_id", "entry_date", "id"),
+        Index("ix_spend_entries_month_amount", "month", "amount"),
+    )
+
+
+class PeriodClose(Base):
+    """A closed month. Reopening stamps ``reopened_at``; the row stays."""
+
+    __tablename__ = "period_closes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    month: Mapped[str] = mapped_column(String(7), index=True)
+    closed_at: Mapped[datetime] = mapped_column(DateTime)
+    closed_by: Mapped[str] = mapped_column(String(64))
+    reopened_at: Mapped[datetime | None] = mapped_column(DateTime)
+    reopened_by: Mapped[str | None] = mapped_column(String(64))
+    reopen_reason: Mapped[str | None] = mapped_column(Text)
+
+
+class ImportProfile(Base):
+    """A saved column mapping for a finance or ad-platform export."""
+
+    __tablename__ = "import_profiles"
+
+    name: Mapped[str] = mapped_column(String(60), primary_key=True)
+    settings_json: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[datetime] = mapped_column(DateTime)
+    updated_by: Mapped[str] = mapped_column(String(64))
+
+
 class AuditEntry(Base):
     """Append-only: one row per change, with the record before and after as JSON text."""
 

@@ -9,7 +9,7 @@ from textual.binding import Binding, BindingType
 
 from mops_tui import __version__
 from mops_tui.resources import themes_dir
-from mops_tui.services.workspace import Workspace, policy_from, warm_up
+from mops_tui.services.workspace import Workspace, open_workspace, warm_up
 from mops_tui.settings import Settings
 from mops_tui.ui.screens.kpis import KpisScreen
 from mops_tui.ui.screens.stack import StackScreen
@@ -40,9 +40,7 @@ class MopsApp(App[int]):
     def __init__(self, settings: Settings, ws: Workspace | None = None) -> None:
         super().__init__()
         self.settings = settings
-        self.ws = ws or Workspace(
-            settings.database_url, actor=settings.actor, policy=policy_from(settings.stack)
-        )
+        self.ws = ws or open_workspace(settings.database_url, settings.actor, settings.raw)
         for theme in load_themes():
             self.register_theme(theme)
         self.theme = THEME_NAMES[settings.theme]

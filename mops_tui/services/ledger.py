@@ -1,0 +1,1204 @@
+"""Budget-ledger use cases: budget lines, spend entries (append-only), corrections,
+period close, plan-vs-actual reports, and idempotent CSV import.
+
+Cheap to import, like every service module: pydantic and SQLAlchemy load inside writes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from mops_tui.domain import ledger as rules
+from mops_tui.domain.errors import FieldError, NotFound, StaleRecord, ValidationFailed
+from mops_tui.domain.ledger import ClosedPeriod, Period, PlanActual
+from mops_tui.domain.money import format_money
+from mops_tui.domain.text import fold
+from mops_tui.services import audit
+from mops_tui.services import people as people_service
+from mops_tui.services.workspace import Workspace
+from mops_tui.store.queries import ledger as q
+from mops_tui.store.queries import stack as stack_q
+from mops_tui.store.queries.ledger import EntryFilter, EntryView, LineView
+from mops_tui.store.reader import as_datetime
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from mops_tui.domain.ledger_schema import LineInput
+
+
+# ---------------------------------------------------------------------------
+# Periods and closes
+# ---------------------------------------------------------------------------
+
+
+def period(ws: Workspace, text: str | None) -> Period:
+    """A period from what a person typed; defaults to the current month."""
+    try:
+        if not text:
+            today = ws.today()
+            return rules.month_period(today.year, today.month)
+        return rules.parse_period(text, ws.fy_start, today=ws.today())
+    except rules.PeriodError as exc:
+        raise ValidationFailed([FieldError("period", str(exc))]) from exc
+
+
+def closes(ws: Workspace) -> dict[str, ClosedPeriod]:
+    out = {}
+    for r in q.open_closes(ws.reader):
+        at = as_datetime(r["closed_at"])
+        assert at is not None
+        out[r["month"]] = ClosedPeriod(r["month"], at.date(), r["closed_by"])
+    return out
+
+
+def close_period(ws: Workspace, month_text: str) -> ClosedPeriod:
+    """Lock a month: from now on, every entry dated inside it is refused."""
+    from mops_tui.store.models import PeriodClose
+
+    month = _month(ws, month_text)
+    if month.ends_on >= ws.today():
+        raise ValidationFailed(
+            [
+                FieldError(
+                    "period", f"{month.label} has not ended yet; close it once its last day is over"
+                )
+            ]
+        )
+    existing = q.close_of(ws.reader, month.label)
+    if existing is not None:
+        raise ValidationFailed(
+            [FieldError("period", f"{month.label} is already closed (by {existing['closed_by']})")]
+        )
+    with ws.transaction() as s:
+        row = PeriodClose(month=month.label, closed_at=ws.now(), closed_by=ws.actor)
+        s.add(row)
+        s.flush()
+        total = q.sum_entries(
+            ws.reader, EntryFilter(starts_on=month.starts_on, ends_on=month.ends_on)
+        )
+        audit.record(
+            s,
+            ws,
+            "period",
+            row.id,
+            "closed",
+            f"closed {month.label} with {format_money(total, ws.currency)} of spend",
+            after={"month": month.label},
+        )
+    return ClosedPeriod(month.label, ws.now().date(), ws.actor)
+
+
+def reopen_period(ws: Workspace, month_text: str, reason: str) -> None:
+    from mops_tui.store.models import PeriodClose
+
+    month = _month(ws, month_text)
+    if not reason or not reason.strip():
+        raise ValidationFailed([FieldError("reason", "say why the period is reopened")])
+    existing = q.close_of(ws.reader, month.label)
+    if existing is None:
+        raise ValidationFailed([FieldError("period", f"{month.label} is not closed")])
+    with ws.transaction() as s:
+        row = s.get(PeriodClose, existing["id"])
+        assert row is not None
+        row.reopened_at, row.reopened_by, row.reopen_reason = ws.now(), ws.actor, reason.strip()
+        audit.record(
+            s,
+            ws,
+            "period",
+            row.id,
+            "reopened",
+            f"reopened {month.label}: {reason.strip()}",
+            before={"closed_by": existing["closed_by"]},
+            after={"reason": reason},
+        )
+
+
+def _month(ws: Workspace, text: str) -> Period:
+    found = period(ws, text)
+    if found.kind != "month":
+        raise ValidationFailed(
+            [FieldError("period", "close and reopen work on a month, such as 2026-10")]
+        )
+    return found
+
+
+def ended_open_months(ws: Workspace, back: int = 3) -> list[str]:
+    """Months that have ended but are not closed (the last ``back`` of them)."""
+    today = ws.today()
+    current = rules.month_period(today.year, today.month)
+    closed = closes(ws)
+    months = []
+    for step in range(1, back + 1):
+        m = current.shift(-step)
+        if m.label not in closed:
+            months.append(m.label)
+    return sorted(months)
+
+
+# ---------------------------------------------------------------------------
+# Budget lines
+# ---------------------------------------------------------------------------
+
+
+def get_line(ws: Workspace, line_id: int) -> LineView:
+    found = q.line_by_id(ws.reader, line_id)
+    if found is None:
+        raise NotFound(f"there is no budget line {line_id}")
+    return found
+
+
+def lines(ws: Workspace, period_text: str | None = None, text: str = "") -> list[LineView]:
+    if period_text:
+        p = period(ws, period_text)
+        return q.lines_overlapping(ws.reader, p.starts_on, p.ends_on, text)
+    return q.lines_overlapping(ws.reader, None, None, text)
+
+
+def resolve_line(
+    ws: Workspace, text: str | None, on: date | None = None, row: int | None = None
+) -> LineView:
+    """The line ``text`` names: an id (``#12``), ``PERIOD/CHANNEL[/CAMPAIGN]``, or a
+    channel alone (the line for that channel whose period holds ``on``)."""
+    raw = (text or "").strip()
+    if not raw:
+        raise ValidationFailed(
+            [FieldError("line", "choose the budget line this spend comes out of", row)]
+        )
+    if raw.lstrip("#").isdigit():
+        found = q.line_by_id(ws.reader, int(raw.lstrip("#")))
+        if found is None:
+            raise ValidationFailed([FieldError("line", f"there is no budget line {raw}", row)])
+        return found
+    if "/" in raw:
+        try:
+            ref = rules.LineRef.parse(raw)
+            p = rules.parse_period(ref.period, ws.fy_start, today=ws.today())
+        except rules.PeriodError as exc:
+            raise ValidationFailed([FieldError("line", str(exc), row)]) from exc
+        matches = q.lines_named(ws.reader, p.label, ref.channel, ref.campaign)
+        if not ref.campaign:
+            exact = [m for m in matches if not m.campaign]
+            matches = exact or matches
+    else:
+        if on is None:
+            raise ValidationFailed(
+                [
+                    FieldError(
+                        "line",
+                        f"“{raw[:40]}” is not a budget line; type PERIOD/CHANNEL such as "
+                        "2026-Q4/events",
+                        row,
+                    )
+                ]
+            )
+        matches = q.lines_for_date(ws.reader, raw, on)
+        months = [m for m in matches if m.period_kind == "month"]
+        matches = months or matches
+    if not matches:
+        raise ValidationFailed(
+            [
+                FieldError(
+                    "line",
+                    f"no budget line matches “{raw[:40]}”"
+                    + (f" on {on.isoformat()}" if on and "/" not in raw else "")
+                    + "; add it to the plan first (mops budget line add)",
+                    row,
+                )
+            ]
+        )
+    if len(matches) > 1:
+        options = ", ".join(m.ref for m in matches[:4])
+        raise ValidationFailed(
+            [FieldError("line", f"“{raw[:40]}” matches several lines ({options}); name one", row)]
+        )
+    return matches[0]
+
+
+def line_form_values(line: LineView, currency: str) -> dict[str, str]:
+    return {
+        "period": line.period,
+        "channel": line.channel,
+        "campaign": line.campaign or "",
+        "tool": line.tool or "",
+        "planned": format_money(line.planned, currency, exact=True, symbol=False, grouping=False),
+        "owner": line.owner or "",
+        "notes": line.notes,
+    }
+
+
+def _line_context(ws: Workspace) -> Any:
+    from mops_tui.domain.ledger_schema import ledger_context
+
+    return ledger_context(ws.context(), ws.fy_start)
+
+
+def _resolve_line_refs(
+    ws: Workspace, data: LineInput, row: int | None = None
+) -> tuple[int | None, int | None, list[FieldError]]:
+    errors: list[FieldError] = []
+    owner_id = tool_id = None
+    try:
+        person = people_service.resolve(ws, data.owner)
+        owner_id = person["id"] if person else None
+    except ValidationFailed as exc:
+        errors.extend(FieldError(e.field, e.message, row) for e in exc.fields)
+    if data.tool:
+        tool = stack_q.tool_by_name(ws.reader, data.tool)
+        if tool is None:
+            errors.append(FieldError("tool", f"“{data.tool}” is not a tool in the stack", row))
+        else:
+            tool_id = tool.id
+    return owner_id, tool_id, errors
+
+
+def _apply_line(
+    line: Any, data: LineInput, owner_id: int | None, tool_id: int | None, fy_start: int
+) -> None:
+    p = rules.parse_period(data.period, fy_start)
+    line.period, line.period_kind = p.label, p.kind
+    line.starts_on, line.ends_on = p.starts_on, p.ends_on
+    line.channel = data.channel
+    line.channel_key = fold(data.channel)
+    line.campaign = data.campaign or None
+    line.campaign_key = fold(data.campaign or "")
+    line.tool_id = tool_id
+    line.owner_id = owner_id
+    assert data.planned is not None
+    line.planned = data.planned
+    line.notes = data.notes
+
+
+def _duplicate_line(
+    s: Session, data: LineInput, fy_start: int, except_id: int | None = None
+) -> bool:
+    from sqlalchemy import select
+
+    from mops_tui.store.models import BudgetLine
+
+    p = rules.parse_period(data.period, fy_start)
+    stmt = select(BudgetLine.id).where(
+        BudgetLine.period == p.label,
+        BudgetLine.channel_key == fold(data.channel),
+        BudgetLine.campaign_key == fold(data.campaign or ""),
+    )
+    if except_id is not None:
+        stmt = stmt.where(BudgetLine.id != except_id)
+    return s.scalar(stmt) is not None
+
+
+def _line_dup_error(data: LineInput) -> ValidationFailed:
+    what = f"{data.channel}" + (f" / {data.campaign}" if data.campaign else "")
+    return ValidationFailed(
+        [
+            FieldError(
+                "channel", f"{data.period} already has a line for {what}; edit that line instead"
+            )
+        ]
+    )
+
+
+def create_line(ws: Workspace, raw: Mapping[str, Any]) -> LineView:
+    from mops_tui.domain.ledger_schema import validate_line
+    from mops_tui.store.models import BudgetLine
+
+    data = validate_line(raw, _line_context(ws))
+    owner_id, tool_id, errors = _resolve_line_refs(ws, data)
+    if errors:
+        raise ValidationFailed(errors)
+    with ws.transaction() as s:
+        if _duplicate_line(s, data, ws.fy_start):
+            raise _line_dup_error(data)
+        now = ws.now()
+        line = BudgetLine(created_at=now, created_by=ws.actor, updated_at=now, updated_by=ws.actor)
+        _apply_line(line, data, owner_id, tool_id, ws.fy_start)
+        s.add(line)
+        s.flush()
+        audit.record(
+            s,
+            ws,
+            "budget_line",
+            line.id,
+            "created",
+            f"planned {format_money(data.planned, ws.currency)} for {data.period} "
+            f"{data.channel}" + (f" / {data.campaign}" if data.campaign else ""),
+            after=data.model_dump(),
+        )
+        new_id = line.id
+    return get_line(ws, new_id)
+
+
+def update_line(
+    ws: Workspace, line_id: int, raw: Mapping[str, Any], expected_version: int | None
+) -> LineView:
+    from sqlalchemy.orm.exc import StaleDataError
+
+    from mops_tui.domain.ledger_schema import LineInput, validate_line
+    from mops_tui.store.models import BudgetLine
+
+    current = get_line(ws, line_id)
+    base = LineInput.model_construct(
+        period=current.period,
+        channel=current.channel,
+        campaign=current.campaign or "",
+        tool=current.tool,
+        planned=current.planned,
+        owner=current.owner,
+        notes=current.notes,
+    )
+    data = validate_line(raw, _line_context(ws), base=base)
+    owner_id, tool_id, errors = _resolve_line_refs(ws, data)
+    if errors:
+        raise ValidationFailed(errors)
+    new_period = rules.parse_period(data.period, ws.fy_start)
+    if current.entries and (
+        new_period.starts_on > current.starts_on or new_period.ends_on < current.ends_on
+    ):
+        raise ValidationFailed(
+            [
+                FieldError(
+                    "period",
+                    f"this line already has {current.entries} entries; its period can only "
+                    "grow, or the entries would fall outside it",
+                )
+            ]
+        )
+    try:
+        with ws.transaction() as s:
+            line = s.get(BudgetLine, line_id)
+            assert line is not None
+            if expected_version is not None and line.version != expected_version:
+                raise StaleRecord(
+                    f"The budget line {current.ref}", line.updated_by, line.updated_at
+                )
+            if _duplicate_line(s, data, ws.fy_start, line_id):
+                raise _line_dup_error(data)
+            before = base.model_dump()
+            _apply_line(line, data, owner_id, tool_id, ws.fy_start)
+            after = data.model_dump()
+            diff = audit.changes(before, after)
+            if not diff:
+                return current
+            line.updated_at, line.updated_by = ws.now(), ws.actor
+            s.flush()
+            parts = []
+            for k, (old, new) in diff.items():
+                if k == "planned":
+                    old, new = format_money(old, ws.currency), format_money(new, ws.currency)
+                parts.append(f"{k} {old or '—'} → {new or '—'}")
+            audit.record(
+                s,
+                ws,
+                "budget_line",
+                line.id,
+                "edited",
+                "; ".join(parts),
+                before={k: before[k] for k in diff},
+                after={k: after[k] for k in diff},
+            )
+    except StaleDataError as exc:
+        fresh = q.line_by_id(ws.reader, line_id)
+        raise StaleRecord(
+            f"The budget line {current.ref}",
+            fresh.updated_by if fresh else None,
+            fresh.updated_at if fresh else None,
+        ) from exc
+    return get_line(ws, line_id)
+
+
+def copy_forward(
+    ws: Workspace, from_text: str, to_text: str, *, dry_run: bool = False
+) -> list[LineView]:
+    """Copy one period's lines into the next as a new plan (same channel, campaign,
+    tool, owner and planned amount). Lines that already exist there are skipped."""
+    from sqlalchemy import select
+
+    from mops_tui.store.models import BudgetLine
+
+    source = period(ws, from_text)
+    target = period(ws, to_text)
+    if source.kind != target.kind:
+        raise ValidationFailed(
+            [
+                FieldError(
+                    "period",
+                    f"copy a {source.kind} to a {source.kind}: {source.label} → {target.label}",
+                )
+            ]
+        )
+    if target.starts_on <= source.starts_on:
+        raise ValidationFailed(
+            [FieldError("period", f"{target.label} is not after {source.label}")]
+        )
+    originals = [ln for ln in q.lines_named(ws.reader, source.label, None)]
+    if not originals:
+        raise ValidationFailed(
+            [FieldError("period", f"{source.label} has no budget lines to copy")]
+        )
+    copied: list[int] = []
+    with ws.transaction() as s:
+        for old in originals:
+            exists = s.scalar(
+                select(BudgetLine.id).where(
+                    BudgetLine.period == target.label,
+                    BudgetLine.channel_key == old.channel_key,
+                    BudgetLine.campaign_key == fold(old.campaign or ""),
+                )
+            )
+            if exists is not None:
+                continue
+            row = s.get(BudgetLine, old.id)
+            assert row is not None
+            now = ws.now()
+            line = BudgetLine(
+                period=target.label,
+                period_kind=target.kind,
+                starts_on=target.starts_on,
+                ends_on=target.ends_on,
+                channel=old.channel,
+                channel_key=old.channel_key,
+                campaign=old.campaign,
+                campaign_key=fold(old.campaign or ""),
+                tool_id=row.tool_id,
+                owner_id=row.owner_id,
+                planned=old.planned,
+                notes=f"Copied from {source.label}.",
+                created_at=now,
+                created_by=ws.actor,
+                updated_at=now,
+                updated_by=ws.actor,
+            )
+            s.add(line)
+            s.flush()
+            audit.record(
+                s,
+                ws,
+                "budget_line",
+                line.id,
+                "created",
+                f"copied {old.ref} forward to {target.label}",
+                after={"from": old.id, "planned": old.planned},
+            )
+            copied.append(line.id)
+        if dry_run:
+            s.rollback()
+            return [ln for ln in originals]
+    return [get_line(ws, i) for i in copied]
+
+
+# ---------------------------------------------------------------------------
+# Spend entries
+# ---------------------------------------------------------------------------
+
+
+def get_entry(ws: Workspace, entry_id: int) -> EntryView:
+    found = q.entry_by_id(ws.reader, entry_id)
+    if found is None:
+        raise NotFound(f"there is no spend entry {entry_id}")
+    return found
+
+
+@dataclass
+class PreparedEntry:
+    values: dict[str, Any]
+    line: LineView
+    tool_id: int | None
+
+
+def _prepare(
+    ws: Workspace,
+    values: Mapping[str, Any],
+    row: int | None,
+    closed: Mapping[str, ClosedPeriod],
+    line_cache: dict[tuple[str, str], Any],
+) -> tuple[PreparedEntry | None, list[FieldError]]:
+    """Resolve the line and tool of parsed entry values and apply the ledger rules."""
+    errors: list[FieldError] = []
+    on: date = values["entry_date"]
+    line: LineView | None = None
+    key = (str(values.get("line") or ""), on.isoformat()[:7])
+    try:
+        if key in line_cache:
+            line = line_cache[key]
+        else:
+            line = resolve_line(ws, values.get("line"), on, row)
+            line_cache[key] = line
+    except ValidationFailed as exc:
+        errors.extend(exc.fields)
+    tool_id = None
+    if values.get("tool"):
+        tool = stack_q.tool_by_name(ws.reader, values["tool"])
+        if tool is None:
+            errors.append(FieldError("tool", f"“{values['tool']}” is not a tool in the stack", row))
+        else:
+            tool_id = tool.id
+    line_period = rules.period_from(line.starts_on, line.ends_on, ws.fy_start) if line else None
+    month = on.isoformat()[:7]
+    errors.extend(
+        FieldError(e.field, e.message, row)
+        for e in rules.entry_errors(
+            amount=values["amount"],
+            kind=values["kind"],
+            on=on,
+            line_period=line_period,
+            closed=closed.get(month),
+            today=ws.today(),
+        )
+    )
+    if errors or line is None:
+        return None, errors
+    return PreparedEntry(dict(values), line, tool_id), []
+
+
+def _row_for(p: PreparedEntry, ws: Workspace, **extra: Any) -> dict[str, Any]:
+    v = p.values
+    return {
+        "entry_date": v["entry_date"],
+        "month": v["entry_date"].isoformat()[:7],
+        "amount": v["amount"],
+        "kind": v["kind"],
+        "payee": v["payee"],
+        "search_key": fold(f"{v['payee']} {v.get('reference') or ''} {v.get('note') or ''}"),
+        "reference": v.get("reference") or "",
+        "note": v.get("note") or "",
+        "line_id": p.line.id,
+        "tool_id": p.tool_id,
+        "brief_id": v.get("brief"),
+        "created_at": ws.now(),
+        "created_by": ws.actor,
+        **extra,
+    }
+
+
+def add_entry(ws: Workspace, raw: Mapping[str, Any]) -> EntryView:
+    """Record spend (or a refund) against a budget line."""
+    from mops_tui.domain.ledger_schema import ledger_context, validate_entry
+    from mops_tui.store.models import SpendEntry
+
+    ctx = ledger_context(ws.context(), ws.fy_start)
+    data = validate_entry(raw, ctx)
+    prepared, errors = _prepare(ws, data.model_dump(), None, closes(ws), {})
+    if errors or prepared is None:
+        raise ValidationFailed(errors)
+    with ws.transaction() as s:
+        _recheck_close(s, prepared.values["entry_date"])
+        entry = SpendEntry(**_row_for(prepared, ws))
+        s.add(entry)
+        s.flush()
+        audit.record(
+            s,
+            ws,
+            "spend",
+            entry.id,
+            "created",
+            f"{format_money(entry.amount, ws.currency)} to {entry.payee} on "
+            f"{entry.entry_date.isoformat()} ({prepared.line.ref})",
+            after={"amount": entry.amount, "line": prepared.line.ref},
+        )
+        new_id = entry.id
+    return get_entry(ws, new_id)
+
+
+def _recheck_close(s: Session, on: date) -> None:
+    """A close made by someone else after validation still wins, inside the write."""
+    from sqlalchemy import select
+
+    from mops_tui.store.models import PeriodClose
+
+    month = on.isoformat()[:7]
+    row = s.scalar(
+        select(PeriodClose).where(PeriodClose.month == month, PeriodClose.reopened_at.is_(None))
+    )
+    if row is not None:
+        closed = ClosedPeriod(month, row.closed_at.date(), row.closed_by)
+        raise ValidationFailed([FieldError("date", closed.refusal(on))])
+
+
+def correct_entry(
+    ws: Workspace, entry_id: int, raw: Mapping[str, Any]
+) -> tuple[EntryView, EntryView]:
+    """Reverse an entry and record its corrected version, in one transaction.
+
+    Both stay visible: the reversal points at the original, the new entry says which
+    entry it corrects."""
+    from mops_tui.domain.ledger_schema import ledger_context, validate_entry
+    from mops_tui.store.models import SpendEntry
+
+    original = get_entry(ws, entry_id)
+    refused = rules.reversal_errors(original.kind, original.reversed_by is not None)
+    if refused:
+        raise ValidationFailed(refused)
+    merged = {
+        "entry_date": original.entry_date,
+        "amount": original.amount,
+        "kind": original.kind,
+        "payee": original.payee,
+        "line": f"#{original.line_id}",
+        "reference": original.reference,
+        "tool": original.tool,
+        "brief": original.brief_id,
+        "note": original.note,
+        **{k: v for k, v in raw.items() if v is not None},
+    }
+    ctx = ledger_context(ws.context(), ws.fy_start)
+    data = validate_entry(merged, ctx)
+    closed = closes(ws)
+    prepared, errors = _prepare(ws, data.model_dump(), None, closed, {})
+    reversal_close = closed.get(original.entry_date.isoformat()[:7])
+    if reversal_close is not None:
+        errors.append(
+            FieldError(
+                "date",
+                "the original entry's month is closed, so it cannot "
+                "be reversed: " + reversal_close.refusal(original.entry_date),
+            )
+        )
+    if errors or prepared is None:
+        raise ValidationFailed(errors)
+    with ws.transaction() as s:
+        _recheck_close(s, original.entry_date)
+        _recheck_close(s, prepared.values["entry_date"])
+        reversal = SpendEntry(
+            entry_date=original.entry_date,
+            month=original.entry_date.isoformat()[:7],
+            amount=-original.amount,
+            kind="reversal",
+            payee=original.payee,
+            search_key=fold(f"{original.payee} {original.reference} reversal"),
+            reference=original.reference,
+            note=f"Reverses entry {original.id} (corrected)",
+            line_id=original.line_id,
+            tool_id=original.tool_id,
+            brief_id=original.brief_id,
+            reverses_id=original.id,
+            created_at=ws.now(),
+            created_by=ws.actor,
+        )
+        s.add(reversal)
+        s.flush()
+        new = SpendEntry(**_row_for(prepared, ws, corrects_id=original.id))
+        s.add(new)
+        s.flush()
+        audit.record(
+            s,
+            ws,
+            "spend",
+            original.id,
+            "corrected",
+            f"corrected entry {original.id}: reversed as {reversal.id}, "
+            f"re-entered as {new.id} "
+            f"({format_money(original.amount, ws.currency)} → "
+            f"{format_money(new.amount, ws.currency)})",
+            before={"amount": original.amount, "line_id": original.line_id},
+            after={"amount": new.amount, "line_id": new.line_id},
+        )
+        ids = (reversal.id, new.id)
+    return get_entry(ws, ids[0]), get_entry(ws, ids[1])
+
+
+def reverse_entry(ws: Workspace, entry_id: int, reason: str = "") -> EntryView:
+    """Cancel an entry with an equal and opposite one (it stays visible, linked)."""
+    from mops_tui.store.models import SpendEntry
+
+    original = get_entry(ws, entry_id)
+    refused = rules.reversal_errors(original.kind, original.reversed_by is not None)
+    closed = closes(ws).get(original.entry_date.isoformat()[:7])
+    if closed is not None:
+        refused.append(FieldError("date", closed.refusal(original.entry_date)))
+    if refused:
+        raise ValidationFailed(refused)
+    with ws.transaction() as s:
+        _recheck_close(s, original.entry_date)
+        reversal = SpendEntry(
+            entry_date=original.entry_date,
+            month=original.entry_date.isoformat()[:7],
+            amount=-original.amount,
+            kind="reversal",
+            payee=original.payee,
+            search_key=fold(f"{original.payee} {original.reference} reversal"),
+            reference=original.reference,
+            note=f"Reverses entry {original.id}" + (f": {reason}" if reason else ""),
+            line_id=original.line_id,
+            tool_id=original.tool_id,
+            brief_id=original.brief_id,
+            reverses_id=original.id,
+            created_at=ws.now(),
+            created_by=ws.actor,
+        )
+        s.add(reversal)
+        s.flush()
+        audit.record(
+            s,
+            ws,
+            "spend",
+            original.id,
+            "reversed",
+            f"reversed entry {original.id}" + (f": {reason}" if reason else ""),
+            after={"reversal": reversal.id},
+        )
+        new_id = reversal.id
+    return get_entry(ws, new_id)
+
+
+def parse_entry_query(ws: Workspace, query: str) -> EntryFilter:
+    """``aws period:2026-11 line:12 tool:hubspot channel:events from:2026-10-01``."""
+    from mops_tui.domain.dates import DateError, parse_date
+
+    words: list[str] = []
+    f: dict[str, Any] = {}
+    for term in query.split():
+        key, sep, value = term.partition(":")
+        key = key.lower()
+        if sep and value:
+            try:
+                if key in ("period", "p"):
+                    p = rules.parse_period(value, ws.fy_start, today=ws.today())
+                    f.update(starts_on=p.starts_on, ends_on=p.ends_on)
+                    continue
+                if key == "from":
+                    f["starts_on"] = parse_date(value, ws.today())
+                    continue
+                if key == "to":
+                    f["ends_on"] = parse_date(value, ws.today())
+                    continue
+            except (rules.PeriodError, DateError):
+                pass
+            if key == "line" and value.lstrip("#").isdigit():
+                f["line_id"] = int(value.lstrip("#"))
+                continue
+            if key == "brief" and value.lstrip("#").isdigit():
+                f["brief_id"] = int(value.lstrip("#"))
+                continue
+            if key == "tool":
+                tool = stack_q.tool_by_name(ws.reader, value.replace("-", " "))
+                f["tool_id"] = tool.id if tool else -1
+                continue
+            if key in ("channel", "ch"):
+                f["channel"] = value.replace("-", " ")
+                continue
+        words.append(term)
+    return EntryFilter(text=" ".join(words), **f)
+
+
+class EntryListing:
+    """The query behind the Entries view: filter, sort and page over the whole ledger."""
+
+    def __init__(self, ws: Workspace, base: EntryFilter | None = None) -> None:
+        self.ws = ws
+        self.base = base or EntryFilter()
+
+    def _filter(self, query: str) -> EntryFilter:
+        parsed = parse_entry_query(self.ws, query)
+        return EntryFilter(
+            text=parsed.text,
+            starts_on=parsed.starts_on or self.base.starts_on,
+            ends_on=parsed.ends_on or self.base.ends_on,
+            line_id=parsed.line_id or self.base.line_id,
+            tool_id=parsed.tool_id or self.base.tool_id,
+            brief_id=parsed.brief_id or self.base.brief_id,
+            channel=parsed.channel or self.base.channel,
+        )
+
+    def count(self, query: str) -> int:
+        return q.count_entries(self.ws.reader, self._filter(query))
+
+    def total(self, query: str) -> int:
+        return q.sum_entries(self.ws.reader, self._filter(query))
+
+    def page(
+        self, query: str, sort: str, descending: bool, offset: int, limit: int
+    ) -> list[EntryView]:
+        return q.list_entries(self.ws.reader, self._filter(query), sort, descending, offset, limit)
+
+
+def list_entries(ws: Workspace, query: str = "", limit: int = 1_000_000) -> list[EntryView]:
+    return q.list_entries(ws.reader, parse_entry_query(ws, query), "date", True, 0, limit)
+
+
+# ---------------------------------------------------------------------------
+# Plan vs actual
+# ---------------------------------------------------------------------------
+
+
+@dataclass
+class Report:
+    period: Period | None
+    by: str
+    rows: list[PlanActual]
+    planned: int
+    actual: int
+
+    @property
+    def variance(self) -> int:
+        return self.planned - self.actual
+
+
+def report(
+    ws: Workspace, period_text: str | None = None, by: str = "line", text: str = ""
+) -> Report:
+    """Plan vs actual for the lines that overlap the period, one row per line or
+    grouped ``by`` channel, month or quarter."""
+    if by not in ("line", "channel", "month", "quarter"):
+        raise ValidationFailed([FieldError("by", "group by line, channel, month or quarter")])
+    p = period(ws, period_text) if period_text else None
+    line_rows = (
+        q.lines_overlapping(ws.reader, p.starts_on, p.ends_on, text)
+        if p
+        else q.lines_overlapping(ws.reader, None, None, text)
+    )
+    fy = ws.fy_start
+    rows: list[PlanActual] = []
+    if by in ("line", "channel"):
+        for ln in line_rows:
+            rows.append(
+                PlanActual(
+                    key=str(ln.id),
+                    label=ln.label,
+                    planned=ln.planned,
+                    actual=ln.actual,
+                    period=rules.period_from(ln.starts_on, ln.ends_on, fy),
+                    channel=ln.channel,
+                    owner=ln.owner,
+                    campaign=ln.campaign,
+                    tool=ln.tool,
+                    line_id=ln.id,
+                )
+            )
+        if by == "channel":
+            rows = _group(rows, "channel", fy, p)
+    else:
+        rows = _by_month(ws, line_rows, p, by)
+    rows.sort(
+        key=lambda r: (
+            r.period.starts_on if r.period and by != "channel" else date.min,
+            r.label.lower(),
+        )
+    )
+    return Report(p, by, rows, sum(r.planned for r in rows), sum(r.actual for r in rows))
+
+
+def _group(rows: list[PlanActual], by: str, fy: int, p: Period | None) -> list[PlanActual]:
+    groups: dict[str, PlanActual] = {}
+    for r in rows:
+        key, label = rules.group_key(by, r, fy)
+        g = groups.get(key)
+        if g is None:
+            groups[key] = PlanActual(
+                key=key,
+                label=label,
+                planned=r.planned,
+                actual=r.actual,
+                period=p or r.period,
+                channel=r.channel,
+                lines=1,
+            )
+        else:
+            g.planned += r.planned
+            g.actual += r.actual
+            g.lines += 1
+            if p is None and g.period and r.period and r.period != g.period:
+                g.period = None
+    return list(groups.values())
+
+
+def _by_month(
+    ws: Workspace, line_rows: Sequence[LineView], p: Period | None, by: str
+) -> list[PlanActual]:
+    """Spread each line's plan over its months (evenly by days) and sum actuals by month."""
+    if not line_rows:
+        return []
+    first = min(ln.starts_on for ln in line_rows)
+    last = max(ln.ends_on for ln in line_rows)
+    if p is not None:
+        first, last = max(first, p.starts_on), min(last, p.ends_on)
+    actuals = q.monthly_actuals(
+        ws.reader, first.isoformat()[:7], last.isoformat()[:7], [ln.id for ln in line_rows]
+    )
+    months: dict[str, PlanActual] = {}
+    for ln in line_rows:
+        lp = rules.period_from(ln.starts_on, ln.ends_on, ws.fy_start)
+        month_list = lp.months()
+        remaining = ln.planned
+        for i, m in enumerate(month_list):
+            share = remaining if i == len(month_list) - 1 else round(ln.planned * m.days / lp.days)
+            remaining -= share if i < len(month_list) - 1 else 0
+            if p is not None and not (p.starts_on <= m.starts_on <= p.ends_on):
+                continue
+            row = months.setdefault(
+                m.label,
+                PlanActual(key=m.label, label=m.label, planned=0, actual=0, period=m, lines=0),
+            )
+            row.planned += share
+            row.actual += actuals.get((ln.id, m.label), 0)
+            row.lines += 1
+    rows = list(months.values())
+    if by == "quarter":
+        quarters: dict[str, PlanActual] = {}
+        for r in rows:
+            assert r.period is not None
+            qp = rules.quarter_containing(r.period.starts_on, ws.fy_start)
+            g = quarters.setdefault(
+                qp.label,
+                PlanActual(key=qp.label, label=qp.label, planned=0, actual=0, period=qp, lines=0),
+            )
+            g.planned += r.planned
+            g.actual += r.actual
+            g.lines += r.lines
+        rows = list(quarters.values())
+    return rows
+
+
+def monthly_series(
+    ws: Workspace, line_id: int | None = None, channel: str | None = None, months_back: int = 12
+) -> list[PlanActual]:
+    """Plan and actual per month for one line, one channel, or everything (the chart)."""
+    today = ws.today()
+    end = rules.month_period(today.year, today.month)
+    start = end.shift(-(months_back - 1))
+    line_rows = q.lines_overlapping(ws.reader, start.starts_on, end.ends_on)
+    if line_id is not None:
+        line_rows = [ln for ln in line_rows if ln.id == line_id]
+    elif channel:
+        line_rows = [ln for ln in line_rows if ln.channel_key == fold(channel)]
+    span = Period(start.starts_on, end.ends_on, f"{start.label}..{end.label}", "range")
+    rows = {r.label: r for r in _by_month(ws, line_rows, span, "month")}
+    out = []
+    current = start
+    for _ in range(months_back):
+        out.append(
+            rows.get(current.label)
+            or PlanActual(current.label, current.label, 0, 0, period=current, lines=0)
+        )
+        current = current.shift(1)
+    return out
+
+
+def tool_spend(ws: Workspace, tool_id: int) -> tuple[int, Period]:
+    """Spend linked to a tool in the current fiscal year, and that year."""
+    today = ws.today()
+    fy = rules.fiscal_year_of(today, ws.fy_start)
+    year = Period(
+        rules.quarter_period(fy, 1, ws.fy_start).starts_on,
+        rules.quarter_period(fy, 4, ws.fy_start).ends_on,
+        f"FY{fy}",
+        "year",
+    )
+    return q.tool_spend(ws.reader, tool_id, year.starts_on, year.ends_on), year
+
+
+# ---------------------------------------------------------------------------
+# CSV import: dry run first, then all or nothing; idempotent
+# ---------------------------------------------------------------------------
+
+
+@dataclass
+class SpendImportReport:
+    rows: int = 0
+    to_add: int = 0
+    already: int = 0
+    amount_to_add: int = 0
+    errors: list[FieldError] = field(default_factory=list)
+    written: bool = False
+    batch: str = ""
+
+
+def import_key(values: Mapping[str, Any], line_id: int, occurrence: int) -> str:
+    """A stable identity for an imported row: the same row in a later export gets the
+    same key, so importing twice (or an overlapping file) adds it once."""
+    parts = [
+        values["entry_date"].isoformat(),
+        str(values["amount"]),
+        fold(values["payee"]),
+        fold(values.get("reference") or ""),
+        str(line_id),
+        str(occurrence),
+    ]
+    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:40]
+
+
+def import_spend(
+    ws: Workspace,
+    rows: Iterable[tuple[int, Mapping[str, Any]]],
+    *,
+    dry_run: bool = False,
+    day_first: bool = True,
+    decimal_comma: bool = False,
+    source: str = "",
+    progress: Any = None,
+) -> SpendImportReport:
+    """Validate every row through the ledger's rules; write all new rows or none.
+
+    ``rows`` are ``(row_number, {field: text})`` with the mapping already applied
+    (fields: entry_date, amount, payee, reference, line or channel, tool, brief, note,
+    kind). ``progress(done, total)`` is called as rows are checked."""
+    from mops_tui.domain.ledger_schema import ledger_context, parse_entry_row
+
+    ctx = ledger_context(
+        ws.context(), ws.fy_start, day_first=day_first, decimal_comma=decimal_comma
+    )
+    report = SpendImportReport()
+    closed = closes(ws)
+    line_cache: dict[tuple[str, str], Any] = {}
+    prepared: list[tuple[int, PreparedEntry]] = []
+    materialised = list(rows)
+    total = len(materialised)
+    for index, (number, raw) in enumerate(materialised, start=1):
+        report.rows += 1
+        raw = dict(raw)
+        if not raw.get("line") and raw.get("channel"):
+            raw["line"] = raw["channel"]
+        raw.pop("channel", None)
+        amount_text = str(raw.get("amount") or "").strip()
+        if not raw.get("kind") and amount_text.startswith(("-", "(", "\u2212")):
+            raw["kind"] = "refund"
+        values, errors = parse_entry_row(raw, ctx, number)
+        if errors:
+            report.errors.extend(errors)
+            continue
+        entry, errors = _prepare(ws, values, number, closed, line_cache)
+        if errors or entry is None:
+            report.errors.extend(errors)
+            continue
+        prepared.append((number, entry))
+        if progress is not None and index % 2000 == 0:
+            progress(index, total)
+    if progress is not None:
+        progress(total, total)
+    occurrences: dict[str, int] = {}
+    keyed: list[tuple[str, PreparedEntry]] = []
+    for _number, entry in prepared:
+        base = import_key(entry.values, entry.line.id, 0)
+        occurrences[base] = occurrences.get(base, 0) + 1
+        keyed.append((import_key(entry.values, entry.line.id, occurrences[base]), entry))
+    existing = q.existing_import_keys(ws.reader, [k for k, _e in keyed])
+    new = [(k, e) for k, e in keyed if k not in existing]
+    report.already = len(keyed) - len(new)
+    report.to_add = len(new)
+    report.amount_to_add = sum(e.values["amount"] for _k, e in new)
+    if report.errors or dry_run or not new:
+        return report
+    report.batch = hashlib.sha256(f"{ws.now().isoformat()}{source}{len(new)}".encode()).hexdigest()[
+        :12
+    ]
+    _write_import(ws, new, report, source)
+    report.written = True
+    return report
+
+
+def _write_import(
+    ws: Workspace, new: list[tuple[str, PreparedEntry]], report: SpendImportReport, source: str
+) -> None:
+    from sqlalchemy import insert
+
+    from mops_tui.store.models import SpendEntry
+
+    months = sorted({e.values["entry_date"].isoformat()[:7] for _k, e in new})
+    with ws.transaction() as s:
+        for month in months:
+            _recheck_close(s, date.fromisoformat(month + "-01"))
+        payload = [_row_for(e, ws, import_key=k, import_batch=report.batch) for k, e in new]
+        for start in range(0, len(payload), 5000):
+            s.execute(insert(SpendEntry), payload[start : start + 5000])
+        audit.record(
+            s,
+            ws,
+            "import",
+            0,
+            "spend",
+            f"imported {len(new)} spend entries "
+            f"({format_money(report.amount_to_add, ws.currency)})"
+            + (f" from {source}" if source else "")
+            + (f"; {report.already} already in the ledger" if report.already else ""),
+            after={"batch": report.batch, "rows": len(new), "source": source},
+        )
+
+
+# -- saved import profiles ---------------------------------------------------------
+
+
+def save_profile(ws: Workspace, name: str, settings: Mapping[str, Any]) -> None:
+    from mops_tui.store.models import ImportProfile
+
+    clean = " ".join(name.split())
+    if not clean or len(clean) > 60:
+        raise ValidationFailed([FieldError("profile", "give the profile a short name")])
+    with ws.transaction() as s:
+        row = s.get(ImportProfile, clean)
+        payload = json.dumps(dict(settings), ensure_ascii=False, sort_keys=True)
+        if row is None:
+            s.add(
+                ImportProfile(
+                    name=clean, settings_json=payload, updated_at=ws.now(), updated_by=ws.actor
+                )
+            )
+        else:
+            row.settings_json, row.updated_at, row.updated_by = payload, ws.now(), ws.actor
+        audit.record(
+            s,
+            ws,
+            "import_profile",
+            0,
+            "saved",
+            f"saved import profile {clean}",
+            after=dict(settings),
+        )
+
+
+def load_profile(ws: Workspace, name: str) -> dict[str, Any]:
+    row = q.profile(ws.reader, name)
+    if row is None:
+        names = ", ".join(r["name"] for r in q.profiles(ws.reader)) or "none saved yet"
+        raise ValidationFailed(
+            [FieldError("profile", f"there is no import profile “{name}” (profiles: {names})")]
+        )
+    loaded: dict[str, Any] = json.loads(row["settings_json"])
+    return loaded
+
+
+def export_rows(ws: Workspace, query: str = "") -> list[dict[str, str]]:
+    out = []
+    for e in list_entries(ws, query):
+        out.append(
+            {
+                "id": str(e.id),
+                "date": e.entry_date.isoformat(),
+                "amount": format_money(
+                    e.amount, ws.currency, exact=True, symbol=False, grouping=False
+                ),
+                "kind": e.kind,
+                "payee": e.payee,
+                "line": e.line_label,
+                "line_id": str(e.line_id),
+                "reference": e.reference,
+                "tool": e.tool or "",
+                "brief": "" if e.brief_id is None else str(e.brief_id),
+                "reverses": "" if e.reverses_id is None else str(e.reverses_id),
+                "corrects": "" if e.corrects_id is None else str(e.corrects_id),
+                "note": e.note,
+                "created_by": e.created_by,
+            }
+        )
+    return out
+
+
+EXPORT_COLUMNS: tuple[str, ...] = (
+    "id",
+    "date",
+    "amount",
+    "kind",
+    "payee",
+    "line",
+    "line_id",
+    "reference",
+    "tool",
+    "brief",
+    "reverses",
+    "corrects",
+    "note",
+    "created_by",
+)
