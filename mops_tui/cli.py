@@ -114,6 +114,131 @@ def build_parser() -> argparse.ArgumentParser:
     kimport.add_argument("files", nargs="+", metavar="FILE.yml")
     kimport.add_argument("--dry-run", action="store_true", help="check, write nothing")
 
+    spend = sub.add_parser(
+        "spend",
+        parents=[common],
+        help="the spend ledger: add, list, import, export, correct",
+        description="Spend entries are append-only: a correction reverses the entry and "
+        "records the corrected one; nothing is edited in place or deleted.",
+    )
+    ssub = spend.add_subparsers(dest="spend_command", metavar="ACTION", parser_class=_Parser)
+    sadd = ssub.add_parser(
+        "add", parents=[common], help="record spend: DATE AMOUNT --line L --payee P"
+    )
+    sadd.add_argument("date", help="2026-11-03, today, -3d, 3 Nov")
+    sadd.add_argument("amount", help="1,250.00 or £1.2k; a refund is negative with --refund")
+    sadd.add_argument("--line", required=True, help="2026-Q4/events, #12, or a channel")
+    sadd.add_argument("--payee", required=True)
+    sadd.add_argument("--ref", default="", help="invoice or PO reference")
+    sadd.add_argument("--brief", help="the brief it pays for")
+    sadd.add_argument("--tool", help="the tool it pays for")
+    sadd.add_argument("--note", default="")
+    sadd.add_argument("--refund", action="store_true", help="money coming back (negative)")
+    slist = ssub.add_parser("list", parents=[common], help="list entries, newest first")
+    slist.add_argument("query", nargs="*", help="payee, reference or note words; tool:NAME")
+    slist.add_argument("--period", help="2026-11 or 2026-Q4")
+    slist.add_argument("--line", help="a budget line: 2026-Q4/events or #12")
+    slist.add_argument("--limit", type=int, default=50, help="at most N rows (default 50)")
+    slfmt = slist.add_mutually_exclusive_group()
+    slfmt.add_argument("--json", action="store_true")
+    slfmt.add_argument("--csv", action="store_true")
+    simp = ssub.add_parser(
+        "import",
+        parents=[common],
+        help="import a finance or ad-platform CSV export",
+        description="Every import starts with a dry run (rows to add, rows already in the "
+        "ledger, one line per bad row), then writes everything or nothing. Importing the "
+        "same file twice adds nothing.",
+    )
+    simp.add_argument("file")
+    simp.add_argument(
+        "--map",
+        action="append",
+        default=[],
+        help='columns: "entry_date=Posting Date,amount=Net Amount"',
+    )
+    simp.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="FIELD=VALUE",
+        help='a value for every row: --set "channel=Paid search"',
+    )
+    simp.add_argument("--profile", help="use a saved column mapping")
+    simp.add_argument("--save-profile", metavar="NAME", help="save this mapping for reuse")
+    order = simp.add_mutually_exclusive_group()
+    order.add_argument(
+        "--day-first",
+        dest="day_first",
+        action="store_true",
+        default=None,
+        help="03/11/2026 is 3 November (the default)",
+    )
+    order.add_argument(
+        "--month-first", dest="day_first", action="store_false", help="03/11/2026 is 11 March"
+    )
+    simp.add_argument(
+        "--decimal-comma",
+        action="store_true",
+        default=None,
+        help="amounts are written 1.234,56 (detected when not given)",
+    )
+    simp.add_argument("--dry-run", action="store_true", help="report only, write nothing")
+    sexp = ssub.add_parser("export", parents=[common], help="write the ledger as CSV")
+    sexp.add_argument("query", nargs="*")
+    sexp.add_argument("--period")
+    sexp.add_argument("-o", "--output", metavar="FILE")
+    scor = ssub.add_parser(
+        "correct", parents=[common], help="reverse an entry and record it corrected"
+    )
+    scor.add_argument("id", type=int)
+    scor.add_argument("--date")
+    scor.add_argument("--amount")
+    scor.add_argument("--line")
+    scor.add_argument("--payee")
+    scor.add_argument("--ref")
+    scor.add_argument("--note")
+    srev = ssub.add_parser("reverse", parents=[common], help="cancel an entry with a reversal")
+    srev.add_argument("id", type=int)
+    srev.add_argument("--reason", default="")
+
+    budget = sub.add_parser(
+        "budget",
+        parents=[common],
+        help="the plan: report, lines, copy forward, close periods",
+    )
+    bsub = budget.add_subparsers(dest="budget_command", metavar="ACTION", parser_class=_Parser)
+    brep = bsub.add_parser("report", parents=[common], help="plan vs actual")
+    brep.add_argument("--period", help="2026-11, 2026-Q4 (default: this quarter)")
+    brep.add_argument("--by", choices=("line", "channel", "month", "quarter"), default="line")
+    brfmt = brep.add_mutually_exclusive_group()
+    brfmt.add_argument("--json", action="store_true")
+    brfmt.add_argument("--csv", action="store_true")
+    blines = bsub.add_parser("lines", parents=[common], help="list budget lines")
+    blines.add_argument("--period")
+    blfmt = blines.add_mutually_exclusive_group()
+    blfmt.add_argument("--json", action="store_true")
+    blfmt.add_argument("--csv", action="store_true")
+    bline = bsub.add_parser("line", parents=[common], help="add a budget line")
+    bline.add_argument("action", choices=("add",))
+    bline.add_argument("period", help="2026-11 or 2026-Q4")
+    bline.add_argument("channel")
+    bline.add_argument("planned", help="25000, £25k")
+    bline.add_argument("--owner", required=True)
+    bline.add_argument("--campaign", default="")
+    bline.add_argument("--tool")
+    bcopy = bsub.add_parser(
+        "copy", parents=[common], help="copy a period's lines forward as a new plan"
+    )
+    bcopy.add_argument("source", metavar="FROM")
+    bcopy.add_argument("target", metavar="TO")
+    bclose = bsub.add_parser("close", parents=[common], help="lock a month: 2026-10")
+    bclose.add_argument("month")
+    bopen = bsub.add_parser("reopen", parents=[common], help="reopen a closed month")
+    bopen.add_argument("month")
+    bopen.add_argument("--reason", required=True)
+    bsub.add_parser("closes", parents=[common], help="list closed months")
+
     db = sub.add_parser(
         "db", help="where the data lives, upgrade, backup, restore", parents=[common]
     )
@@ -203,6 +328,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             "people": cmd_people,
             "db": cmd_db,
             "kpi": cmd_kpi,
+            "spend": cmd_spend,
+            "budget": cmd_budget,
         }[args.command]
         return handler(args)
     except ValidationFailed as exc:
@@ -1056,4 +1183,509 @@ def _kpi_import(args: argparse.Namespace) -> int:
             _out(f"      {_safe(note)}")
     if args.dry_run:
         _out("Dry run: nothing was written.")
+    return EXIT_OK
+
+
+# ---------------------------------------------------------------------------
+# mops spend / mops budget
+# ---------------------------------------------------------------------------
+
+
+def _money_text(ws: Workspace, minor: int, exact: bool = True) -> str:
+    from mops_tui.domain.money import format_money
+
+    return format_money(minor, ws.currency, exact=exact)
+
+
+def cmd_spend(args: argparse.Namespace) -> int:
+    action = args.spend_command or "list"
+    cfg = _settings(args)
+    ws = _workspace(cfg)
+    from mops_tui.services import ledger
+
+    if action == "add":
+        amount = args.amount
+        if args.refund and not amount.strip().startswith("-"):
+            amount = "-" + amount.strip()
+        entry = ledger.add_entry(
+            ws,
+            {
+                "entry_date": args.date,
+                "amount": amount,
+                "payee": args.payee,
+                "line": args.line,
+                "reference": args.ref,
+                "brief": args.brief,
+                "tool": args.tool,
+                "note": args.note,
+                "kind": "refund" if args.refund else "spend",
+            },
+        )
+        _out(
+            f"Recorded entry {entry.id}: {_money_text(ws, entry.amount)} to "
+            f"{_safe(entry.payee)} on {entry.entry_date.isoformat()} ({entry.line_label})."
+        )
+        return EXIT_OK
+    if action == "correct":
+        changes = {
+            k: v
+            for k, v in {
+                "entry_date": args.date,
+                "amount": args.amount,
+                "line": args.line,
+                "payee": args.payee,
+                "reference": args.ref,
+                "note": args.note,
+            }.items()
+            if v is not None
+        }
+        if not changes:
+            raise Fail(
+                "say what to correct: --amount, --date, --line, --payee, --ref or --note",
+                EXIT_INVALID,
+            )
+        reversal, new = ledger.correct_entry(ws, args.id, changes)
+        _out(
+            f"Reversed entry {args.id} as {reversal.id} and recorded the correction as "
+            f"{new.id} ({_money_text(ws, new.amount)})."
+        )
+        return EXIT_OK
+    if action == "reverse":
+        reversal = ledger.reverse_entry(ws, args.id, args.reason)
+        _out(
+            f"Reversed entry {args.id} with entry {reversal.id} "
+            f"({_money_text(ws, reversal.amount)})."
+        )
+        return EXIT_OK
+    if action == "import":
+        return _spend_import(ws, args)
+    query = " ".join(args.query)
+    if getattr(args, "period", None):
+        query += f" period:{args.period}"
+    if getattr(args, "line", None):
+        line = ledger.resolve_line(ws, args.line)
+        query += f" line:{line.id}"
+    if action == "export":
+        from mops_tui.formats.csv_io import write_csv
+
+        rows = ledger.export_rows(ws, query.strip())
+        text = write_csv(ledger.EXPORT_COLUMNS, rows)
+        if args.output:
+            try:
+                Path(args.output).write_text(text, encoding="utf-8")
+            except OSError as exc:
+                raise Fail(f"cannot write {args.output}: {exc.strerror}") from exc
+            print(f"Wrote {len(rows)} entries to {args.output}", file=sys.stderr)
+        else:
+            _write_data(text)
+        return EXIT_OK
+    # list
+    entries = ledger.list_entries(ws, query.strip(), limit=max(1, args.limit))
+    if args.json:
+        _out(json.dumps([_entry_json(ws, e) for e in entries], ensure_ascii=False, indent=2))
+        return EXIT_OK
+    if args.csv:
+        from mops_tui.formats.csv_io import write_csv
+
+        _write_data(
+            write_csv(ledger.EXPORT_COLUMNS, ledger.export_rows(ws, query.strip())[: args.limit])
+        )
+        return EXIT_OK
+    if not entries:
+        _out("No spend entries match.")
+        return EXIT_OK
+    from mops_tui import clitext
+
+    paint = clitext.Painter(clitext.colour_enabled())
+    columns = [
+        clitext.Column("id", "Id", 6, "right"),
+        clitext.Column("date", "Date", 10),
+        clitext.Column("amount", "Amount", 12, "right"),
+        clitext.Column("payee", "Payee", 0, min_width=12),
+        clitext.Column("line", "Line", 22),
+        clitext.Column("ref", "Ref", 12),
+    ]
+    rows = [
+        {
+            "id": str(e.id),
+            "date": e.entry_date.isoformat(),
+            "amount": _money_text(ws, e.amount),
+            "payee": clitext.safe(e.payee) + (" ↺" if e.kind == "reversal" else ""),
+            "line": clitext.safe(e.line_label),
+            "ref": clitext.safe(e.reference),
+        }
+        for e in entries
+    ]
+    _out("\n".join(clitext.table(columns, rows, min(clitext.width(), 120), paint)))
+    total = ledger.EntryListing(ws).total(query.strip())
+    count = ledger.EntryListing(ws).count(query.strip())
+    _out(paint(f"{len(entries)} of {count} entries shown · total {_money_text(ws, total)}", "dim"))
+    return EXIT_OK
+
+
+def _entry_json(ws: Workspace, e: Any) -> dict[str, Any]:
+    from mops_tui.domain.money import format_money
+
+    return {
+        "id": e.id,
+        "date": e.entry_date.isoformat(),
+        "amount": format_money(e.amount, ws.currency, exact=True, symbol=False, grouping=False),
+        "amount_minor": e.amount,
+        "currency": ws.currency,
+        "kind": e.kind,
+        "payee": e.payee,
+        "line_id": e.line_id,
+        "line": e.line_label,
+        "reference": e.reference,
+        "tool": e.tool,
+        "brief": e.brief_id,
+        "reverses": e.reverses_id,
+        "corrects": e.corrects_id,
+        "reversed_by": e.reversed_by,
+        "note": e.note,
+        "created_by": e.created_by,
+    }
+
+
+def _spend_import(ws: Workspace, args: argparse.Namespace) -> int:
+    from mops_tui.formats import spend_csv
+    from mops_tui.formats.csv_io import CsvError, read_csv
+    from mops_tui.services import ledger
+
+    data = _read_file(args.file)
+    settings = spend_csv.ImportSettings()
+    if args.profile:
+        settings = spend_csv.ImportSettings.from_dict(ledger.load_profile(ws, args.profile))
+    try:
+        for option in args.map:
+            settings.mapping.update(spend_csv.parse_map_option(option))
+        for option in args.set:
+            name, sep, value = option.partition("=")
+            if not sep or not name.strip():
+                raise spend_csv.SpendCsvError(f"--set takes FIELD=VALUE, not “{option}”")
+            settings.constants[name.strip()] = value.strip()
+    except spend_csv.SpendCsvError as exc:
+        raise Fail(str(exc), EXIT_INVALID) from exc
+    if args.day_first is not None:
+        settings.day_first = args.day_first
+    if args.decimal_comma:
+        settings.decimal_comma = True
+    try:
+        table = read_csv(data, delimiter=settings.delimiter)
+    except CsvError as exc:
+        raise Fail(f"{args.file}: {exc}", EXIT_INVALID) from exc
+    if not settings.mapping:
+        settings.mapping = spend_csv.guess_mapping(table.header)
+    mapped = spend_csv.apply(table, settings)
+    if mapped.problems:
+        for problem in mapped.problems:
+            print(f"mops: {_safe(str(problem))}", file=sys.stderr)
+        print(
+            'Map the columns with --map, e.g. --map "entry_date=Posting Date,'
+            'amount=Net,payee=Supplier" (and --set "channel=Events" for a value '
+            "every row shares).",
+            file=sys.stderr,
+        )
+        return EXIT_INVALID
+    report = ledger.import_spend(
+        ws,
+        mapped.rows,
+        dry_run=True,
+        day_first=settings.day_first,
+        decimal_comma=bool(mapped.decimal_comma),
+        source=Path(args.file).name,
+    )
+    _out(
+        f"{args.file}: {report.rows} rows · {report.to_add} to add "
+        f"({_money_text(ws, report.amount_to_add)}) · {report.already} already in the "
+        f"ledger · {len({e.row for e in report.errors})} with problems"
+    )
+    for column in mapped.ignored_columns:
+        _out(f"  column “{_safe(column)}” is not imported")
+    if report.errors:
+        for err in report.errors:
+            print(
+                f"row {err.row}: {err.field.replace('_', ' ')}: {_safe(err.message)}",
+                file=sys.stderr,
+            )
+        print("mops: nothing was imported; fix those rows and run it again.", file=sys.stderr)
+        return EXIT_INVALID
+    if args.save_profile:
+        ledger.save_profile(ws, args.save_profile, settings.to_dict())
+        _out(f"Saved the mapping as profile “{_safe(args.save_profile)}”.")
+    if args.dry_run:
+        _out("Dry run: nothing was written.")
+        return EXIT_OK
+    if report.to_add == 0:
+        _out("Nothing new to import.")
+        return EXIT_OK
+    written = ledger.import_spend(
+        ws,
+        mapped.rows,
+        day_first=settings.day_first,
+        decimal_comma=bool(mapped.decimal_comma),
+        source=Path(args.file).name,
+    )
+    if written.errors:  # someone closed a month or changed a line in between
+        for err in written.errors:
+            print(f"row {err.row}: {err.field}: {_safe(err.message)}", file=sys.stderr)
+        return EXIT_INVALID
+    _out(f"Imported {written.to_add} entries ({_money_text(ws, written.amount_to_add)}).")
+    return EXIT_OK
+
+
+def cmd_budget(args: argparse.Namespace) -> int:
+    action = args.budget_command or "report"
+    cfg = _settings(args)
+    ws = _workspace(cfg)
+    from mops_tui.services import ledger
+
+    if action == "close":
+        closed = ledger.close_period(ws, args.month)
+        _out(f"Closed {closed.month}: entries dated in it are now refused.")
+        return EXIT_OK
+    if action == "reopen":
+        ledger.reopen_period(ws, args.month, args.reason)
+        _out(f"Reopened {args.month}.")
+        return EXIT_OK
+    if action == "closes":
+        closes = ledger.closes(ws)
+        if not closes:
+            _out("No month is closed.")
+        for c in closes.values():
+            _out(f"{c.month}  closed {c.closed_on.isoformat()} by {_safe(c.closed_by)}")
+        return EXIT_OK
+    if action == "line":
+        line = ledger.create_line(
+            ws,
+            {
+                "period": args.period,
+                "channel": args.channel,
+                "planned": args.planned,
+                "owner": args.owner,
+                "campaign": args.campaign,
+                "tool": args.tool,
+            },
+        )
+        _out(
+            f"Added budget line {line.id}: {_safe(line.label)}, planned "
+            f"{_money_text(ws, line.planned, exact=False)} ({line.ref})."
+        )
+        return EXIT_OK
+    if action == "copy":
+        copied = ledger.copy_forward(ws, args.source, args.target)
+        _out(
+            f"Copied {len(copied)} line(s) to {args.target}"
+            + ("." if copied else " (they were all there already).")
+        )
+        return EXIT_OK
+    if action == "lines":
+        return _budget_lines(ws, args)
+    return _budget_report(ws, args)
+
+
+def _budget_lines(ws: Workspace, args: argparse.Namespace) -> int:
+    from mops_tui.services import ledger
+
+    found = ledger.lines(ws, args.period)
+    if args.json:
+        _out(
+            json.dumps(
+                [
+                    {
+                        "id": ln.id,
+                        "ref": ln.ref,
+                        "period": ln.period,
+                        "channel": ln.channel,
+                        "campaign": ln.campaign,
+                        "tool": ln.tool,
+                        "owner": ln.owner,
+                        "planned_minor": ln.planned,
+                        "actual_minor": ln.actual,
+                        "entries": ln.entries,
+                    }
+                    for ln in found
+                ],
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
+        return EXIT_OK
+    if args.csv:
+        from mops_tui.formats.csv_io import write_csv
+
+        cols = ["id", "ref", "period", "channel", "campaign", "tool", "owner", "planned", "actual"]
+        _write_data(
+            write_csv(
+                cols,
+                [
+                    {
+                        "id": ln.id,
+                        "ref": ln.ref,
+                        "period": ln.period,
+                        "channel": ln.channel,
+                        "campaign": ln.campaign or "",
+                        "tool": ln.tool or "",
+                        "owner": ln.owner or "",
+                        "planned": _money_text(ws, ln.planned).lstrip("£$€"),
+                        "actual": _money_text(ws, ln.actual).lstrip("£$€"),
+                    }
+                    for ln in found
+                ],
+            )
+        )
+        return EXIT_OK
+    from mops_tui import clitext
+
+    paint = clitext.Painter(clitext.colour_enabled())
+    columns = [
+        clitext.Column("id", "Id", 4, "right"),
+        clitext.Column("ref", "Line", 0, min_width=16),
+        clitext.Column("owner", "Owner", 7),
+        clitext.Column("planned", "Planned", 11, "right"),
+        clitext.Column("actual", "Actual", 11, "right"),
+    ]
+    rows = [
+        {
+            "id": str(ln.id),
+            "ref": clitext.safe(ln.ref),
+            "owner": ln.owner or "—",
+            "planned": _money_text(ws, ln.planned, exact=False),
+            "actual": _money_text(ws, ln.actual, exact=False),
+        }
+        for ln in found
+    ]
+    _out("\n".join(clitext.table(columns, rows, min(clitext.width(), 100), paint)))
+    _out(paint(f"{len(found)} lines", "dim"))
+    return EXIT_OK
+
+
+def _budget_report(ws: Workspace, args: argparse.Namespace) -> int:
+    from mops_tui.services import ledger
+
+    period_text = args.period or "this quarter"
+    result = ledger.report(ws, period_text, args.by)
+    today = ws.today()
+    label = result.period.label if result.period else "all periods"
+    if args.json:
+        _out(
+            json.dumps(
+                {
+                    "period": label,
+                    "by": args.by,
+                    "currency": ws.currency,
+                    "planned_minor": result.planned,
+                    "actual_minor": result.actual,
+                    "variance_minor": result.variance,
+                    "rows": [
+                        {
+                            "key": r.key,
+                            "label": r.label,
+                            "planned_minor": r.planned,
+                            "actual_minor": r.actual,
+                            "variance_minor": r.variance,
+                            "share": None
+                            if r.share is None or r.share == float("inf")
+                            else round(r.share, 4),
+                            "forecast_minor": r.forecast(today),
+                            "flag": r.flag(),
+                            "owner": r.owner,
+                            "lines": r.lines,
+                        }
+                        for r in result.rows
+                    ],
+                },
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
+        return EXIT_OK
+    if args.csv:
+        from mops_tui.formats.csv_io import write_csv
+
+        cols = ["label", "planned", "actual", "variance", "share", "forecast", "flag"]
+
+        def plain(minor: int) -> str:
+            return _money_text(ws, minor).replace(",", "").lstrip("£$€")
+
+        _write_data(
+            write_csv(
+                cols,
+                [
+                    {
+                        "label": r.label,
+                        "planned": plain(r.planned),
+                        "actual": plain(r.actual),
+                        "variance": plain(r.variance),
+                        "share": ""
+                        if r.share is None or r.share == float("inf")
+                        else f"{r.share:.4f}",
+                        "forecast": plain(r.forecast(today)),
+                        "flag": r.flag() or "",
+                    }
+                    for r in result.rows
+                ],
+            )
+        )
+        return EXIT_OK
+    from mops_tui import clitext
+
+    paint = clitext.Painter(clitext.colour_enabled())
+    total_width = min(clitext.width(), 110)
+    columns = [
+        clitext.Column("label", args.by.capitalize(), 0, min_width=14),
+        clitext.Column("planned", "Planned", 10, "right"),
+        clitext.Column("actual", "Actual", 10, "right"),
+        clitext.Column("variance", "Variance", 10, "right"),
+        clitext.Column("share", "Spent", 6, "right"),
+        clitext.Column("forecast", "Forecast", 10, "right"),
+        clitext.Column("flag", "", 5),
+    ]
+
+    def money(minor: int) -> str:
+        return _money_text(ws, minor, exact=False)
+
+    def share(value: float | None) -> str:
+        if value is None:
+            return "—"
+        if value == float("inf"):
+            return "∞"
+        return f"{value:.0%}"
+
+    rows = [
+        {
+            "label": clitext.safe(r.label),
+            "planned": money(r.planned),
+            "actual": money(r.actual),
+            "variance": money(r.variance),
+            "share": share(r.share),
+            "forecast": money(r.forecast(today)),
+            "flag": r.flag_label(),
+        }
+        for r in result.rows
+    ]
+    total_share = result.actual / result.planned if result.planned else None
+    rows.append(
+        {
+            "label": "Total",
+            "planned": money(result.planned),
+            "actual": money(result.actual),
+            "variance": money(result.variance),
+            "share": share(total_share),
+            "forecast": "",
+            "flag": "",
+        }
+    )
+
+    def style_of(row: dict[str, str], key: str) -> tuple[str, ...]:
+        if row["label"] == "Total":
+            return ("bold",)
+        if key in ("flag", "share") and row["flag"] == "OVER":
+            return ("red",)
+        if key in ("flag", "share") and row["flag"]:
+            return ("yellow",)
+        return ()
+
+    _out(paint(f"Plan vs actual · {label} · by {args.by}", "bold"))
+    _out("\n".join(clitext.table(columns, rows, total_width, paint, style_of)))
     return EXIT_OK

@@ -220,6 +220,15 @@ def resolve_line(
     return matches[0]
 
 
+def channels(ws: Workspace) -> list[str]:
+    """Channels already used by budget lines (beside the standard list)."""
+    return q.channels(ws.reader)
+
+
+def line_history(ws: Workspace, line_id: int) -> list[dict[str, Any]]:
+    return q.line_history(ws.reader, line_id)
+
+
 def line_form_values(line: LineView, currency: str) -> dict[str, str]:
     return {
         "period": line.period,

@@ -12,12 +12,17 @@ from mops_tui.resources import themes_dir
 from mops_tui.services.workspace import Workspace, open_workspace, warm_up
 from mops_tui.settings import Settings
 from mops_tui.ui.screens.kpis import KpisScreen
+from mops_tui.ui.screens.ledger import LedgerScreen
 from mops_tui.ui.screens.stack import StackScreen
 from mops_tui.ui.themes import THEME_NAMES, load_themes
 
 # Number keys are fixed: 1 Home, 2 Stack, 3 Briefs, 4 Ledger, 5 KPIs. A mode is listed
 # here once its screen exists.
-MODE_KEYS: tuple[tuple[str, str, str], ...] = (("2", "stack", "Stack"), ("5", "kpis", "KPIs"))
+MODE_KEYS: tuple[tuple[str, str, str], ...] = (
+    ("2", "stack", "Stack"),
+    ("4", "ledger", "Ledger"),
+    ("5", "kpis", "KPIs"),
+)
 
 
 class MopsApp(App[int]):
@@ -25,7 +30,11 @@ class MopsApp(App[int]):
     SUB_TITLE = __version__
     CSS_PATH = str(themes_dir() / "mops.tcss")
     ENABLE_COMMAND_PALETTE = True
-    MODES: ClassVar[dict[str, Any]] = {"stack": StackScreen, "kpis": KpisScreen}
+    MODES: ClassVar[dict[str, Any]] = {
+        "stack": StackScreen,
+        "ledger": LedgerScreen,
+        "kpis": KpisScreen,
+    }
     DEFAULT_MODE = "stack"
 
     BINDINGS: ClassVar[list[BindingType]] = [

@@ -115,7 +115,10 @@ class RecordScreen(Screen[None], Generic[R]):
 
     @property
     def table(self) -> RecordTable[R]:
-        return self.query_one("#records", RecordTable)
+        """The table the user is working in (a mode may have several views)."""
+        return self.query_one(f"#{self.active_table_id}", RecordTable)
+
+    active_table_id = "records"
 
     @property
     def detail(self) -> DetailPane:
@@ -162,21 +165,31 @@ class RecordScreen(Screen[None], Generic[R]):
         bar.append(f"  ·  {app.settings.short_location} · {app.ws.actor}", style="dim")
         self.query_one("#topbar", Static).update(bar)
 
-    @on(RecordTable.Loaded, "#records")
+    @on(RecordTable.Loaded)
     def _loaded(self, event: RecordTable.Loaded) -> None:
+        if event.control is not self.table:
+            return
         self._update_topbar(event.total)
         if event.total == 0:
             self._selected = None
             self.detail.clear(self.EMPTY_FILTERED if self.table.query else self.EMPTY)
 
-    @on(RecordTable.Highlighted, "#records")
+    @on(RecordTable.Highlighted)
     def _highlighted(self, event: RecordTable.Highlighted) -> None:
+        if event.control is not self.table:
+            return
         self._selected = event.row
         if event.row is not None:
             self.load_detail(self.row_id(event.row))
 
-    @on(RecordTable.Selected, "#records")
+    @on(RecordTable.Selected)
     def _selected_row(self, event: RecordTable.Selected) -> None:
+        if event.control is not self.table:
+            return
+        self.open_record(event.row)
+
+    def open_record(self, row: R) -> None:
+        """Enter on a row: open the detail pane (a mode may drill down instead)."""
         self.add_class("-detail-open")
         self.detail.focus()
 
