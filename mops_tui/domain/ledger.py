@@ -232,9 +232,9 @@ def entry_errors(
             )
         )
     if closed is not None:
-        errors.append(FieldError("date", closed.refusal(on)))
+        errors.append(FieldError("entry_date", closed.refusal(on)))
     if on > today + timedelta(days=366):
-        errors.append(FieldError("date", "is more than a year ahead; check the year"))
+        errors.append(FieldError("entry_date", "is more than a year ahead; check the year"))
     return errors
 
 

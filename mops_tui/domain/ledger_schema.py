@@ -257,6 +257,13 @@ def parse_entry_row(
             values[name] = parse(raw.get(name))
         except ValueError as exc:
             errors.append(FieldError(name, str(exc), row))
+    # In an export, money going back is a negative amount with no kind: a refund.
+    if (
+        not str(raw.get("kind") or "").strip()
+        and isinstance(values.get("amount"), int)
+        and values["amount"] < 0
+    ):
+        values["kind"] = "refund"
     for name in raw:
         if name not in EntryInput.model_fields:
             errors.append(FieldError(name, "is not a field of a spend entry", row))

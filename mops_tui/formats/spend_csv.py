@@ -8,8 +8,9 @@ every date and amount with the domain's rules. Values stay as text here: currenc
 symbols, thousands separators and decimal commas are left for the domain parser. Only
 three things are normalised, none of which needs a number to be parsed:
 
-* a trailing minus or ``CR`` (``123.45-``, ``123.45 CR``, ``£-5``) becomes a leading
-  ``-``, so the importer recognises the row as a refund; a ``DR`` suffix is dropped;
+* a trailing minus or ``CR`` (``123.45-``, ``123.45 CR``) or a sign after a currency
+  (``£-5``, ``GBP -5``) becomes a leading ``-``, so the importer recognises the row as a
+  refund; a ``DR`` suffix is dropped;
 * ``debit`` and ``credit`` columns become one ``amount``: the debit as it is, a credit
   with a leading ``-`` (a credit alone is a refund). A debit *and* a credit on one row
   is reported, because working out the difference would mean parsing the numbers;
@@ -208,14 +209,21 @@ _GUESS_ORDER: tuple[str, ...] = (
     "note",
 )
 
-_CURRENCY_WORDS = frozenset(
-    "gbp usd eur jpy inr aud cad nzd chf sek nok dkk pln sgd hkd zar cny mxn brl".split()
-)
+# fmt: off
+_CURRENCY_WORDS = frozenset({
+    "gbp", "usd", "eur", "jpy", "inr", "aud", "cad", "nzd", "chf", "sek", "nok", "dkk",
+    "pln", "sgd", "hkd", "zar", "cny", "mxn", "brl",
+})
+# fmt: on
 
 # Ad platforms by the columns only their cost reports have together.
 _PLATFORMS: tuple[tuple[str, frozenset[str], frozenset[str]], ...] = (
     ("Google Ads", frozenset({"cost"}), frozenset({"campaign", "currencycode", "impr"})),
-    ("Meta", frozenset({"amountspent"}), frozenset({"reportingstarts", "campaignname", "adsetname"})),
+    (
+        "Meta",
+        frozenset({"amountspent"}),
+        frozenset({"reportingstarts", "campaignname", "adsetname"}),
+    ),
     ("LinkedIn", frozenset({"totalspent"}), frozenset({"startdate", "campaigngroupname"})),
 )
 
@@ -331,7 +339,8 @@ def _assignments(text: str, separators: str) -> list[str]:
     # Split at a separator only where the next piece looks like ``name=``: a column
     # name such as ``Amount (GBP, net)`` keeps its comma.
     pattern = rf"[{separators}](?=[^{separators}=]*=)"
-    return [piece.strip() for piece in re.split(pattern, text) if piece.strip()]
+    pieces = (piece.strip().strip(separators).strip() for piece in re.split(pattern, text))
+    return [piece for piece in pieces if piece]
 
 
 def parse_map_option(text: str) -> dict[str, str]:
@@ -458,7 +467,7 @@ class ImportSettings:
             raise SpendCsvError("the profile's decimal_comma must be true, false or empty")
         delimiter = data.get("delimiter")
         if delimiter is not None and (
-            not isinstance(delimiter, str) or len(delimiter) != 1 or delimiter in "\"\r\n"
+            not isinstance(delimiter, str) or len(delimiter) != 1 or delimiter in '"\r\n'
         ):
             raise SpendCsvError("the profile's delimiter must be one character, such as ; or ,")
         return cls(fixed, day_first, decimal_comma, delimiter, constants)
@@ -501,10 +510,8 @@ def guess_settings(
     }
     if given.keys() & set(MONEY_FIELDS):
         guessed = {k: v for k, v in guessed.items() if k not in MONEY_FIELDS}
-    if "line" in fixed or "channel" in fixed:
-        guessed.pop("channel", None)
     if "line" in fixed:
-        guessed.pop("line", None)
+        guessed.pop("channel", None)  # the line is known: a channel column adds nothing
     merged = {**guessed, **given}
     if day_first is None:
         column = _resolve(table.header, merged.get("entry_date", ""))
@@ -526,7 +533,7 @@ def guess_settings(
 
 _NUMBER_RUN = re.compile(r"\d(?:[\d.,'\u00a0\u202f ]*\d)?")
 _SUFFIX = re.compile(r"^(?P<body>.*?\S)\s*(?P<mark>-|\u2212|cr|dr)\.?$", re.IGNORECASE)
-_SYMBOL_THEN_SIGN = re.compile(r"^([£$€¥₹])\s*[-\u2212]\s*(.+)$")
+_SYMBOL_THEN_SIGN = re.compile(r"^([£$€¥₹]|[A-Za-z]{3}(?=\s*[-\u2212]\s*\d))\s*[-\u2212]\s*(.+)$")
 _NUMERIC_DATE = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
 _DATE_TIME = re.compile(
     r"^(\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[/.-]\d{1,2}[/.-]\d{4})"
@@ -534,8 +541,7 @@ _DATE_TIME = re.compile(
     r"(?:z|utc|gmt|[+-]\d{2}:?\d{2})?)$",
     re.IGNORECASE,
 )
-_ZERO = re.compile(r"^[(\-+\u2212]?\s*[£$€¥₹]?\s*[A-Za-z]{0,3}\s*0+(?:[.,]0+)?\s*[A-Za-z£$€¥₹)]*$")
-_BLANK_MONEY = frozenset({"", "-", "–", "—"})  # noqa: RUF001 — dashes accountants use for nil
+_BLANK_MONEY = frozenset({"", "-", "–", "—"})  # the dashes accountants write for nil
 
 
 def _separator_vote(text: str) -> int:
@@ -580,7 +586,8 @@ def detect_decimal_comma(values: list[str]) -> bool:
 def normalise_amount(text: str) -> str:
     """``text`` with a trailing minus or ``CR`` moved to the front (``123.45-`` →
     ``-123.45``, ``£5.00 CR`` → ``-£5.00``), a ``DR`` suffix dropped, and a sign after
-    a leading currency symbol moved before it (``£-5`` → ``-£5``). Nothing is parsed."""
+    a leading currency symbol or code moved before it (``£-5`` → ``-£5``,
+    ``GBP -5`` → ``-GBP 5``). Nothing is parsed."""
     s = str(text or "").strip()
     m = _SUFFIX.match(s)
     if m and (m.group("body")[-1].isdigit() or m.group("body")[-1] in ")£$€¥₹"):
@@ -590,12 +597,14 @@ def normalise_amount(text: str) -> str:
             s = "-" + s
     m = _SYMBOL_THEN_SIGN.match(s)
     if m:
-        s = f"-{m.group(1)}{m.group(2).strip()}"
+        marker = m.group(1).upper() + " " if m.group(1).isalpha() else m.group(1)
+        s = f"-{marker}{m.group(2).strip()}"
     return s
 
 
 def _is_zero(text: str) -> bool:
-    return bool(_ZERO.match(text)) and "0" in text
+    digits = re.sub(r"\D", "", text)
+    return bool(digits) and not digits.strip("0")
 
 
 def _combine(debit: str, credit: str) -> tuple[str, bool]:
@@ -694,7 +703,9 @@ def apply(table: CsvTable, settings: ImportSettings) -> MappedRows:
     for name, column in raw_mapping.items():
         found = _field_name(str(name))
         if found is None:
-            problems.append(FieldError(str(name), f"is not a field mops can import; {_fields_hint()}"))
+            problems.append(
+                FieldError(str(name), f"is not a field mops can import; {_fields_hint()}")
+            )
             continue
         resolved = _resolve(header, str(column or "").strip())
         if resolved is None:
@@ -739,7 +750,9 @@ def apply(table: CsvTable, settings: ImportSettings) -> MappedRows:
     split_money = "debit" in mapping or "credit" in mapping
     if "amount" in mapping and split_money:
         problems.append(
-            FieldError("amount", "map either an amount column or debit and credit columns, not both")
+            FieldError(
+                "amount", "map either an amount column or debit and credit columns, not both"
+            )
         )
     hint = _columns_hint(header)
     for name, present, what in (
@@ -821,3 +834,42 @@ def apply(table: CsvTable, settings: ImportSettings) -> MappedRows:
     if not problems:
         result.rows = rows
     return result
+
+
+def prepare(
+    data: bytes | str,
+    *,
+    profile: Mapping[str, Any] | None = None,
+    map_options: Iterable[str] = (),
+    set_options: Iterable[str] = (),
+    day_first: bool | None = None,
+    decimal_comma: bool | None = None,
+) -> tuple[ImportSettings, MappedRows]:
+    """Everything between the bytes of an export and the rows the ledger imports.
+
+    The CLI and the TUI both call this: a saved ``profile`` (as stored), then ``--map``
+    and ``--set`` options, then the flags, with whatever is still missing guessed from
+    the file. Raises :class:`SpendCsvError` for a bad option or profile and
+    ``CsvError`` for a file that is not CSV; problems with the file's columns are in
+    the returned rows' ``problems``."""
+    from mops_tui.formats.csv_io import read_csv
+
+    base = ImportSettings.from_dict(profile) if profile is not None else ImportSettings()
+    mapping = dict(base.mapping)
+    for option in map_options:
+        if str(option).strip():
+            mapping.update(parse_map_option(option))
+    constants = {**base.constants, **parse_set_option(list(set_options))}
+    if day_first is None and profile is not None:
+        day_first = base.day_first
+    if decimal_comma is None:
+        decimal_comma = base.decimal_comma
+    table = read_csv(data, delimiter=base.delimiter)
+    settings = guess_settings(
+        table,
+        mapping=mapping,
+        constants=constants,
+        day_first=day_first,
+        decimal_comma=decimal_comma,
+    )
+    return settings, apply(table, settings)

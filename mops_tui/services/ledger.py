@@ -625,7 +625,7 @@ def _recheck_close(s: Session, on: date) -> None:
     )
     if row is not None:
         closed = ClosedPeriod(month, row.closed_at.date(), row.closed_by)
-        raise ValidationFailed([FieldError("date", closed.refusal(on))])
+        raise ValidationFailed([FieldError("entry_date", closed.refusal(on))])
 
 
 def correct_entry(
@@ -662,7 +662,7 @@ def correct_entry(
     if reversal_close is not None:
         errors.append(
             FieldError(
-                "date",
+                "entry_date",
                 "the original entry's month is closed, so it cannot "
                 "be reversed: " + reversal_close.refusal(original.entry_date),
             )
@@ -718,7 +718,7 @@ def reverse_entry(ws: Workspace, entry_id: int, reason: str = "") -> EntryView:
     refused = rules.reversal_errors(original.kind, original.reversed_by is not None)
     closed = closes(ws).get(original.entry_date.isoformat()[:7])
     if closed is not None:
-        refused.append(FieldError("date", closed.refusal(original.entry_date)))
+        refused.append(FieldError("entry_date", closed.refusal(original.entry_date)))
     if refused:
         raise ValidationFailed(refused)
     with ws.transaction() as s:
@@ -1062,9 +1062,6 @@ def import_spend(
         if not raw.get("line") and raw.get("channel"):
             raw["line"] = raw["channel"]
         raw.pop("channel", None)
-        amount_text = str(raw.get("amount") or "").strip()
-        if not raw.get("kind") and amount_text.startswith(("-", "(", "\u2212")):
-            raw["kind"] = "refund"
         values, errors = parse_entry_row(raw, ctx, number)
         if errors:
             report.errors.extend(errors)

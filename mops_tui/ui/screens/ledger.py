@@ -117,7 +117,7 @@ class LedgerScreen(RecordScreen[Any]):
     ]
 
     @property  # type: ignore[override]
-    def NOUN(self) -> tuple[str, str]:  # noqa: N802 - overrides the class constant per view
+    def NOUN(self) -> tuple[str, str]:  # the noun follows the view
         if self.view == "entries":
             return ("entry", "entries")
         return ("group", "groups") if self.by != "line" else ("line", "lines")
@@ -854,7 +854,7 @@ class LedgerScreen(RecordScreen[Any]):
         from pathlib import Path
 
         from mops_tui.formats import spend_csv
-        from mops_tui.formats.csv_io import CsvError, read_csv
+        from mops_tui.formats.csv_io import CsvError
 
         ws = self.mops.ws
         path = Path(values.get("path", "").strip()).expanduser()
@@ -864,36 +864,28 @@ class LedgerScreen(RecordScreen[Any]):
             raise ValidationFailed(
                 [FieldError("path", f"cannot read {path}: {exc.strerror or exc}")]
             ) from exc
-        settings = spend_csv.ImportSettings()
-        if values.get("profile", "").strip():
-            settings = spend_csv.ImportSettings.from_dict(
-                ledger.load_profile(ws, values["profile"].strip())
-            )
+        name = values.get("profile", "").strip()
+        profile = ledger.load_profile(ws, name) if name else None
         try:
-            if values.get("mapping", "").strip():
-                settings.mapping.update(spend_csv.parse_map_option(values["mapping"]))
-            for part in (values.get("constants") or "").split(","):
-                if part.strip():
-                    name, _sep, value = part.partition("=")
-                    settings.constants[name.strip()] = value.strip()
+            settings, mapped = spend_csv.prepare(
+                data,
+                profile=profile,
+                map_options=[values.get("mapping", "")],
+                set_options=[values.get("constants", "").replace(",", ";")],
+                day_first=values.get("day_first", "yes") == "yes",
+            )
         except spend_csv.SpendCsvError as exc:
             raise ValidationFailed([FieldError("mapping", str(exc))]) from exc
-        settings.day_first = values.get("day_first", "yes") == "yes"
-        try:
-            table = read_csv(data, delimiter=settings.delimiter)
         except CsvError as exc:
             raise ValidationFailed([FieldError("path", str(exc))]) from exc
-        if not settings.mapping:
-            settings.mapping = spend_csv.guess_mapping(table.header)
-        mapped = spend_csv.apply(table, settings)
         if mapped.problems:
             raise ValidationFailed([FieldError("mapping", str(p)) for p in mapped.problems])
         report = ledger.import_spend(
             ws,
             mapped.rows,
             dry_run=True,
-            day_first=settings.day_first,
-            decimal_comma=bool(mapped.decimal_comma),
+            day_first=mapped.day_first,
+            decimal_comma=mapped.decimal_comma,
             source=path.name,
         )
         return settings, mapped, report, path.name
