@@ -561,7 +561,8 @@ def _prepare(
     )
     if errors or line is None:
         return None, errors
-    return PreparedEntry(dict(values), line, tool_id), []
+    # Spend on a line that pays for a tool counts against that tool unless it says else.
+    return PreparedEntry(dict(values), line, tool_id or line.tool_id), []
 
 
 def _row_for(p: PreparedEntry, ws: Workspace, **extra: Any) -> dict[str, Any]:

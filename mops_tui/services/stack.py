@@ -115,6 +115,8 @@ class ToolDetail:
     integrations: list[IntegrationView]
     history: list[HistoryItem]
     kpis: list[dict[str, Any]] = field(default_factory=list)
+    spend: int = 0  # spend linked to the tool in the current fiscal year
+    spend_period: str = ""
 
     @property
     def outgoing(self) -> list[IntegrationView]:
@@ -132,8 +134,16 @@ def detail(ws: Workspace, tool_id: int) -> ToolDetail:
         flags=view.flags(ws.today(), ws.policy, ws.currency),
         integrations=q.integrations_of(ws.reader, tool_id),
         kpis=q.kpis_of_tool(ws.reader, tool_id),
+        **_spend(ws, tool_id),
         history=audit.tool_history(ws, tool_id),
     )
+
+
+def _spend(ws: Workspace, tool_id: int) -> dict[str, Any]:
+    from mops_tui.services import ledger
+
+    total, year = ledger.tool_spend(ws, tool_id)
+    return {"spend": total, "spend_period": year.label}
 
 
 def tool_choices(ws: Workspace, include_retired: bool = False) -> list[tuple[str, int]]:

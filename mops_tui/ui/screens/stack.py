@@ -572,6 +572,17 @@ def render_tool(found: stack.ToolDetail, today: date, currency: str) -> Renderab
     else:
         doc.value("Renewal", "no renewal date", "dim")
 
+    if found.spend or t.annual_cost:
+        spent = format_money(found.spend, currency)
+        line = f"{spent} in {found.spend_period}"
+        style = ""
+        if t.annual_cost:
+            line += f" against {format_money(t.annual_cost, currency)} a year"
+            if found.spend > t.annual_cost:
+                line += " (more than the contract)"
+                style = "yellow"
+        doc.value("Spend logged", line, style)
+
     doc.section("Usage")
     if t.seats_bought is not None or t.seats_used is not None:
         util = t.utilisation
