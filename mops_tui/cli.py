@@ -57,6 +57,12 @@ def build_parser() -> argparse.ArgumentParser:
         "demo", help="fill the database with the demo workspace", parents=[common]
     )
     demo.add_argument("--force", action="store_true", help="replace whatever the database holds")
+    demo.add_argument(
+        "--scale",
+        choices=("standard", "large"),
+        default="standard",
+        help="large adds 100,000 generated spend entries over three fiscal years",
+    )
 
     stack = sub.add_parser(
         "stack",
@@ -384,7 +390,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
                 "`mops demo --force` replaces it with the demo workspace"
             )
         demo.wipe(ws)
-    counts = demo.load(ws)
+    counts = demo.load(ws, scale=args.scale)
     words = {"kpis": "KPIs"}
     summary = ", ".join(f"{n} {words.get(what, what)}" for what, n in counts.items())
     _out(f"Demo workspace ready in {cfg.display_location}: {summary}.")
@@ -598,6 +604,7 @@ def _tool_json(ws: Workspace, t: ToolView) -> dict[str, Any]:
             for i in integrations
         ],
         "kpis": [k["key"] for k in q.kpis_of_tool(ws.reader, t.id)],
+        "spend_this_fiscal_year_minor": _tool_spend(ws, t.id),
         "flags": [
             {"code": f.code, "reason": f.reason} for f in t.flags(today, ws.policy, ws.currency)
         ],
@@ -612,6 +619,12 @@ _BILLED = {
     "multi_year": "on a multi-year term",
 }
 _SHORT_STATUS = {"under_review": "in review", "decommissioning": "decommission"}
+
+
+def _tool_spend(ws: Workspace, tool_id: int) -> int:
+    from mops_tui.services import ledger
+
+    return ledger.tool_spend(ws, tool_id)[0]
 
 
 def _tool_card(ws: Workspace, t: ToolView, paint: Any, total: int) -> list[str]:
@@ -699,6 +712,12 @@ def _tool_card(ws: Workspace, t: ToolView, paint: Any, total: int) -> list[str]:
                 wrapped[-1] = last[:cut] + paint("(personal data)", "magenta") if cut >= 0 else last
             lines.append("  " + wrapped[0])
             lines.extend("    " + rest for rest in wrapped[1:])
+    from mops_tui.services import ledger
+
+    spent, year = ledger.tool_spend(ws, t.id)
+    if spent:
+        note = f" of {format_money(t.annual_cost, ws.currency)} a year" if t.annual_cost else ""
+        field("Spend", f"{format_money(spent, ws.currency)} logged in {year.label}{note}")
     fed = q.kpis_of_tool(ws.reader, t.id)
     if fed:
         field("KPIs", ", ".join(f"{k['key']} ({k['status']})" for k in fed))
@@ -1347,36 +1366,30 @@ def _entry_json(ws: Workspace, e: Any) -> dict[str, Any]:
     }
 
 
+def _row_problem(err: Any) -> str:
+    return f"row {err.row}: {err.field.replace('_', ' ')}: {_safe(err.message)}"
+
+
 def _spend_import(ws: Workspace, args: argparse.Namespace) -> int:
     from mops_tui.formats import spend_csv
-    from mops_tui.formats.csv_io import CsvError, read_csv
+    from mops_tui.formats.csv_io import CsvError
     from mops_tui.services import ledger
 
     data = _read_file(args.file)
-    settings = spend_csv.ImportSettings()
-    if args.profile:
-        settings = spend_csv.ImportSettings.from_dict(ledger.load_profile(ws, args.profile))
+    profile = ledger.load_profile(ws, args.profile) if args.profile else None
     try:
-        for option in args.map:
-            settings.mapping.update(spend_csv.parse_map_option(option))
-        for option in args.set:
-            name, sep, value = option.partition("=")
-            if not sep or not name.strip():
-                raise spend_csv.SpendCsvError(f"--set takes FIELD=VALUE, not “{option}”")
-            settings.constants[name.strip()] = value.strip()
+        settings, mapped = spend_csv.prepare(
+            data,
+            profile=profile,
+            map_options=args.map,
+            set_options=args.set,
+            day_first=args.day_first,
+            decimal_comma=args.decimal_comma,
+        )
     except spend_csv.SpendCsvError as exc:
         raise Fail(str(exc), EXIT_INVALID) from exc
-    if args.day_first is not None:
-        settings.day_first = args.day_first
-    if args.decimal_comma:
-        settings.decimal_comma = True
-    try:
-        table = read_csv(data, delimiter=settings.delimiter)
     except CsvError as exc:
         raise Fail(f"{args.file}: {exc}", EXIT_INVALID) from exc
-    if not settings.mapping:
-        settings.mapping = spend_csv.guess_mapping(table.header)
-    mapped = spend_csv.apply(table, settings)
     if mapped.problems:
         for problem in mapped.problems:
             print(f"mops: {_safe(str(problem))}", file=sys.stderr)
@@ -1387,13 +1400,14 @@ def _spend_import(ws: Workspace, args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return EXIT_INVALID
+    source = Path(args.file).name
     report = ledger.import_spend(
         ws,
         mapped.rows,
         dry_run=True,
-        day_first=settings.day_first,
-        decimal_comma=bool(mapped.decimal_comma),
-        source=Path(args.file).name,
+        day_first=mapped.day_first,
+        decimal_comma=mapped.decimal_comma,
+        source=source,
     )
     _out(
         f"{args.file}: {report.rows} rows · {report.to_add} to add "
@@ -1404,10 +1418,7 @@ def _spend_import(ws: Workspace, args: argparse.Namespace) -> int:
         _out(f"  column “{_safe(column)}” is not imported")
     if report.errors:
         for err in report.errors:
-            print(
-                f"row {err.row}: {err.field.replace('_', ' ')}: {_safe(err.message)}",
-                file=sys.stderr,
-            )
+            print(_row_problem(err), file=sys.stderr)
         print("mops: nothing was imported; fix those rows and run it again.", file=sys.stderr)
         return EXIT_INVALID
     if args.save_profile:
@@ -1422,13 +1433,14 @@ def _spend_import(ws: Workspace, args: argparse.Namespace) -> int:
     written = ledger.import_spend(
         ws,
         mapped.rows,
-        day_first=settings.day_first,
-        decimal_comma=bool(mapped.decimal_comma),
-        source=Path(args.file).name,
+        day_first=mapped.day_first,
+        decimal_comma=mapped.decimal_comma,
+        source=source,
     )
     if written.errors:  # someone closed a month or changed a line in between
         for err in written.errors:
-            print(f"row {err.row}: {err.field}: {_safe(err.message)}", file=sys.stderr)
+            print(_row_problem(err), file=sys.stderr)
+        print("mops: nothing was imported.", file=sys.stderr)
         return EXIT_INVALID
     _out(f"Imported {written.to_add} entries ({_money_text(ws, written.amount_to_add)}).")
     return EXIT_OK

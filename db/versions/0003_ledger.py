@@ -93,6 +93,7 @@ def upgrade() -> None:
     op.create_index("ix_spend_entries_tool_id", "spend_entries", ["tool_id"])
     op.create_index("ix_spend_entries_brief_id", "spend_entries", ["brief_id"])
     op.create_index("ix_spend_entries_reverses_id", "spend_entries", ["reverses_id"])
+    op.create_index("ix_spend_entries_corrects_id", "spend_entries", ["corrects_id"])
     op.create_index(
         "ix_spend_entries_line_id_month_amount", "spend_entries", ["line_id", "month", "amount"]
     )

@@ -298,7 +298,7 @@ class PlanActual:
     @property
     def share(self) -> float | None:
         if self.planned <= 0:
-            return None if self.actual == 0 else float("inf")
+            return float("inf") if self.actual > 0 else None
         return self.actual / self.planned
 
     def forecast(self, today: date) -> int:

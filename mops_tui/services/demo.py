@@ -28,17 +28,33 @@ attendance rate has no target (the NO TARGET flag); two drafts are incomplete (s
 voice has no data source, and the intent KPI draws from 6sense, still being evaluated);
 the old MQL rate is deprecated with the MQL → SQL rate as its successor; and the
 marketing-sourced pipeline changed meaning twice, so it has three versions.
+
+The budget ledger (:data:`LEDGER`, loaded by :func:`_load_ledger` through
+:mod:`mops_tui.services.ledger`) plans two fiscal years, the current one and the one
+before, from ``ws.fy_start``: month lines for paid media, email and software (three of
+them pay for HubSpot, Salesforce and Semrush), quarter lines for events, content, brand,
+research, webinars and agencies, and campaign lines for the spring launch and the annual
+conference. A few thousand invoices up to today go in through one ``import_spend``
+batch; most lines finish under plan, some at 90–100% and a few over (:data:`STORY` fixes
+the ones this month and quarter show). There are refunds, two corrections (so reversals
+show), every month that ended more than two months ago is closed (last month is left
+open), and one closed month was reopened for a late invoice and closed again. Each line
+draws from its own seeded random stream, so with ``MOPS_TODAY`` fixed the ledger is the
+same on every run.
 """
 
 from __future__ import annotations
 
+import random
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from mops_tui.domain.errors import FieldError
-from mops_tui.services import kpis, people, stack
+from mops_tui.domain import ledger as ledger_rules
+from mops_tui.domain.errors import FieldError, ValidationFailed
+from mops_tui.domain.ledger import Period
+from mops_tui.services import kpis, ledger, people, stack
 from mops_tui.services.workspace import Workspace
 
 # ---------------------------------------------------------------------------
@@ -1416,6 +1432,659 @@ def _load_kpis(ws: Workspace, today: date) -> int:
 
 
 # ---------------------------------------------------------------------------
+# The budget ledger
+# ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Payee:
+    """Who a budget line's money goes to.
+
+    ``share`` is how often they are paid compared with the line's other payees and
+    ``size`` how large a typical invoice is. ``ref`` is the kind of reference their
+    invoices carry: ``inv`` (INV-2026-0412), ``po`` (PO-10233) or none (card spend).
+    ``until`` stops payments that many days before today (a tool since retired).
+    """
+
+    name: str
+    share: float = 1.0
+    size: float = 1.0
+    tool: str | None = None
+    ref: str = "inv"
+    whole: bool = False  # invoiced in whole pounds (agencies, venues, freelancers)
+    notes: tuple[str, ...] = ()
+    until: int | None = None
+
+
+@dataclass(frozen=True)
+class DemoLine:
+    """One line of the plan, repeated for every month (or quarter) of a fiscal year.
+
+    ``planned`` is pounds per period in the current fiscal year (before seasonality);
+    ``per_period`` is the typical number of invoices a period. ``months`` limits a
+    campaign line to the periods holding those calendar months. ``fixed`` marks a
+    subscription: one invoice of that many pounds each period.
+    """
+
+    channel: str
+    owner: str
+    planned: int
+    per_period: int
+    payees: tuple[Payee, ...]
+    quarterly: bool = False
+    campaign: str = ""
+    tool: str | None = None
+    months: tuple[int, ...] = ()
+    timing: str = "even"  # even | early (retainers, deposits) | event (one big date)
+    fixed: int | None = None
+    notes: str = ""
+
+
+_GOOGLE = Payee(
+    "Google Ads",
+    share=4,
+    tool="Google Ads",
+    notes=("Search: brand terms", "Search: competitor terms", "Search: generic terms"),
+)
+_BING = Payee("Microsoft Advertising", share=1, size=0.6, notes=("Bing search: generic terms",))
+_LINKEDIN = Payee(
+    "LinkedIn Ireland",
+    share=3,
+    size=1.2,
+    tool="LinkedIn Campaign Manager",
+    notes=("Sponsored content: target accounts", "Lead gen forms", "Conversation ads"),
+)
+_META = Payee(
+    "Meta Platforms Ireland",
+    share=2,
+    size=0.7,
+    tool="Meta Ads Manager",
+    notes=("Retargeting: website visitors", "Awareness: lookalike audiences"),
+)
+_PAID_SEARCH = (_GOOGLE, _BING)
+_PAID_SOCIAL = (_LINKEDIN, _META)
+
+LEDGER: tuple[DemoLine, ...] = (
+    # -- month lines ----------------------------------------------------------------
+    DemoLine("Paid search", "ben", 21000, 20, _PAID_SEARCH),
+    DemoLine(
+        "Paid search",
+        "ben",
+        6000,
+        6,
+        _PAID_SEARCH,
+        campaign="Spring launch",
+        months=(3, 4, 5),
+        notes="Launch keywords for the spring release.",
+    ),
+    DemoLine("Paid social", "ben", 15000, 24, _PAID_SOCIAL),
+    DemoLine(
+        "Paid social",
+        "ben",
+        8000,
+        8,
+        _PAID_SOCIAL,
+        campaign="Spring launch",
+        months=(3, 4, 5),
+        notes="LinkedIn and Meta launch campaign for the spring release.",
+    ),
+    DemoLine(
+        "Display & programmatic",
+        "ben",
+        7500,
+        10,
+        (
+            Payee("The Trade Desk", share=3, notes=("Programmatic ABM: target accounts",)),
+            Payee("StackAdapt", share=2, size=0.8, notes=("Native ads: guides and reports",)),
+            Payee("Taboola", share=1, size=0.5, notes=("Native ads: blog promotion",)),
+        ),
+    ),
+    DemoLine(
+        "Email",
+        "ana",
+        2500,
+        4,
+        (
+            Payee("Mailchimp", share=2, size=0.3, tool="Mailchimp", until=45),
+            Payee("Data Axle UK", size=2, ref="po", whole=True, notes=("List rental",)),
+            Payee("Validity", size=1, notes=("Everest deliverability monitoring",)),
+            Payee("Kickbox", size=0.3, ref="", notes=("List verification credits",)),
+        ),
+    ),
+    DemoLine(
+        "Tools & software",
+        "ana",
+        5000,
+        16,
+        (
+            Payee("Canva Pty Ltd", tool="Canva", size=0.6),
+            Payee("Figma Inc.", tool="Figma", size=0.8),
+            Payee("Asana Inc.", tool="Asana", size=0.7),
+            Payee("Hotjar Ltd", tool="Hotjar", size=0.5),
+            Payee("Airtable Inc.", tool="Airtable", size=0.4),
+            Payee("Ahrefs Pte Ltd", tool="Ahrefs", size=0.6),
+            Payee("Hootsuite Media Inc.", tool="Hootsuite", size=0.9),
+            Payee("Litmus Software Inc.", tool="Litmus", size=0.4),
+            Payee("Zoom Video Communications", tool="Zoom Webinars", size=0.8),
+            Payee("Sprout Social Inc.", tool="Sprout Social", size=1.2),
+        ),
+        notes="Smaller subscriptions paid by card or monthly invoice.",
+    ),
+    DemoLine(
+        "Tools & software",
+        "ana",
+        3600,
+        1,
+        (Payee("HubSpot Ireland Ltd", tool="HubSpot Marketing Hub"),),
+        campaign="HubSpot subscription",
+        tool="HubSpot Marketing Hub",
+        fixed=3200,
+        notes="Marketing Hub Professional, billed monthly; headroom for seat add-ons.",
+    ),
+    DemoLine(
+        "Tools & software",
+        "farid",
+        9000,
+        1,
+        (Payee("Salesforce UK Ltd", tool="Salesforce Sales Cloud"),),
+        campaign="Salesforce licences",
+        tool="Salesforce Sales Cloud",
+        fixed=8000,
+        notes="Marketing's share of the Sales Cloud licences.",
+    ),
+    DemoLine(
+        "Tools & software",
+        "chloe",
+        500,
+        1,
+        (Payee("Semrush Inc.", tool="Semrush"),),
+        campaign="Semrush subscription",
+        tool="Semrush",
+        fixed=400,
+    ),
+    # -- quarter lines --------------------------------------------------------------
+    DemoLine(
+        "Events",
+        "hiro",
+        32000,
+        36,
+        (
+            Payee("Hilton London Metropole", size=1.5, ref="po", whole=True),
+            Payee("Hilton Manchester Deansgate", size=1.2, ref="po", whole=True),
+            Payee("Olympia London", share=0.5, size=4, ref="po", whole=True),
+            Payee("etc.venues", share=0.7, size=2.5, ref="po", whole=True),
+            Payee("Sparks Exhibits Ltd", share=0.6, size=3, ref="po", whole=True),
+            Payee("Searcys", share=0.8, size=1.5, ref="po", whole=True),
+            Payee("Eventbrite", size=0.3, ref=""),
+            Payee("Cvent", share=0.5, size=1.2, tool="Cvent"),
+            Payee("Trainline for Business", share=2, size=0.15, ref="", notes=("Team travel",)),
+            Payee("British Airways", share=0.7, size=0.4, ref="", notes=("Team travel",)),
+            Payee("Vistaprint UK", share=0.6, size=0.25, ref=""),
+        ),
+        quarterly=True,
+    ),
+    DemoLine(
+        "Events",
+        "hiro",
+        60000,
+        40,
+        (
+            Payee("ExCeL London", share=1.2, size=6, ref="po", whole=True),
+            Payee("Hilton London Royal Docks", size=1.5, ref="po", whole=True),
+            Payee("Sparks Exhibits Ltd", size=3, ref="po", whole=True),
+            Payee("Rhubarb Food Design", size=2.5, ref="po", whole=True),
+            Payee("Pro-AV Solutions Ltd", size=2, ref="po", whole=True),
+            Payee("Speakers Corner Agency", share=0.6, size=1.5, ref="po", whole=True),
+            Payee("Cvent", size=0.8, tool="Cvent", notes=("Conference registration",)),
+            Payee("Trainline for Business", share=2, size=0.12, ref="", notes=("Team travel",)),
+        ),
+        quarterly=True,
+        campaign="Annual conference",
+        months=(11,),
+        timing="event",
+        notes="The customer conference at ExCeL London.",
+    ),
+    DemoLine(
+        "Webinars",
+        "hiro",
+        6000,
+        6,
+        (
+            Payee("Zoom Video Communications", tool="Zoom Webinars"),
+            Payee("ON24", size=2, tool="ON24"),
+            Payee("Rev.com", share=2, size=0.2, ref="", notes=("Captions and transcripts",)),
+        ),
+        quarterly=True,
+    ),
+    DemoLine(
+        "Content",
+        "chloe",
+        18000,
+        20,
+        (
+            Payee("Sarah Whitfield", ref="po", whole=True, notes=("Freelance writer: blog posts",)),
+            Payee("Tom Akers Copywriting", ref="po", whole=True, notes=("Case study",)),
+            Payee("Priya Nair", ref="po", whole=True, notes=("Freelance writer: eBook",)),
+            Payee("Maya Lopes Design", size=1.2, ref="po", whole=True, notes=("Report design",)),
+            Payee("Blink Video Ltd", share=0.5, size=4, ref="po", whole=True),
+            Payee("Shutterstock", share=0.5, size=0.3, ref=""),
+            Payee("Getty Images", share=0.3, size=0.5, ref=""),
+        ),
+        quarterly=True,
+    ),
+    DemoLine(
+        "Brand",
+        "grace",
+        24000,
+        10,
+        (
+            Payee("Northbound Creative Ltd", size=2, ref="po", whole=True),
+            Payee("Brightfield PR Ltd", size=1.5, ref="po", whole=True, notes=("PR retainer",)),
+            Payee("Cision UK", size=0.6, notes=("Media monitoring",)),
+            Payee("JCDecaux UK", share=0.3, size=5, ref="po", whole=True),
+            Payee("Printed.com", size=0.3, ref=""),
+        ),
+        quarterly=True,
+    ),
+    DemoLine(
+        "Research",
+        "elif",
+        9000,
+        5,
+        (
+            Payee("YouGov plc", size=2, ref="po", whole=True, notes=("Brand tracker wave",)),
+            Payee("Gartner UK Ltd", share=0.5, size=3, ref="po", whole=True),
+            Payee("Wynter", size=0.8, notes=("Message testing panel",)),
+            Payee("Respondent.io", size=0.5, notes=("Customer interview incentives",)),
+        ),
+        quarterly=True,
+    ),
+    DemoLine(
+        "Agency & freelance",
+        "grace",
+        28000,
+        12,
+        (
+            Payee("Field Day Digital Ltd", size=2, ref="po", whole=True, notes=("Web retainer",)),
+            Payee("Kite Growth Ltd", size=1.5, ref="po", whole=True, notes=("PPC management",)),
+            Payee("Jordan Reyes", ref="po", whole=True, notes=("Freelance designer",)),
+            Payee("Ellie Marsh", size=0.7, ref="po", whole=True, notes=("Freelance paid social",)),
+        ),
+        quarterly=True,
+        timing="early",
+    ),
+)
+
+# Spend across the year, relative to an average month.
+SEASON: dict[int, float] = {
+    1: 0.9,
+    2: 0.95,
+    3: 1.1,
+    4: 1.1,
+    5: 1.05,
+    6: 1.0,
+    7: 0.9,
+    8: 0.8,
+    9: 1.05,
+    10: 1.1,
+    11: 1.1,
+    12: 0.7,
+}
+
+# Share of plan spent by today, so the reports tell a story: keyed by channel, campaign
+# and the period's distance from today's (0 is this month or quarter, -1 the one
+# before). Other lines draw their whole-period share at random (see ``spend_share``).
+STORY: dict[tuple[str, str, int], float] = {
+    ("Events", "Annual conference", 0): 1.22,
+    ("Events", "", 0): 0.62,
+    ("Events", "Annual conference", -4): 1.08,
+    ("Agency & freelance", "", 0): 0.94,
+    ("Content", "", -1): 1.14,
+    ("Research", "", -1): 0.96,
+    ("Paid search", "", -1): 1.16,
+    ("Paid social", "", 0): 0.93,
+    ("Webinars", "", 0): 0.55,
+    ("Display & programmatic", "", -1): 0.95,
+    ("Brand", "", 0): 0.7,
+}
+
+# (payee, note) of the refunds: each credits part of an earlier invoice.
+REFUNDS: tuple[tuple[str, str], ...] = (
+    ("Google Ads", "Invalid click credit"),
+    ("Hilton London Metropole", "Room block released: six rooms unused"),
+    ("LinkedIn Ireland", "Billing adjustment for under-delivery"),
+    ("ExCeL London", "Deposit refund: breakout room not used"),
+    ("The Trade Desk", "Make-good credit for a misconfigured campaign"),
+    ("Eventbrite", "Fee refund for cancelled tickets"),
+    ("Canva Pty Ltd", "Credit for seats removed mid-term"),
+)
+
+
+def fiscal_periods(fiscal_year: int, fy_start: int, quarterly: bool) -> list[Period]:
+    """The quarters, or the months, of a fiscal year."""
+    quarters = [ledger_rules.quarter_period(fiscal_year, q, fy_start) for q in range(1, 5)]
+    return quarters if quarterly else [m for qp in quarters for m in qp.months()]
+
+
+def plan_lines(
+    fiscal_year: int, fy_start: int, current_fy: int, seed: int = 2026
+) -> list[tuple[DemoLine, Period, dict[str, str]]]:
+    """Every budget line of a fiscal year: its spec, period, and the values a person
+    would type into the add-line form. Earlier years plan 8% less a year."""
+    growth = 0.92 ** max(0, current_fy - fiscal_year)
+    out = []
+    for spec in LEDGER:
+        for p in fiscal_periods(fiscal_year, fy_start, spec.quarterly):
+            months = p.months()
+            if spec.months and not any(m.starts_on.month in spec.months for m in months):
+                continue
+            if spec.fixed is not None:
+                pounds = spec.planned
+            else:
+                season = sum(SEASON[m.starts_on.month] for m in months) / len(months)
+                step = 500 if spec.quarterly else 250
+                rng = line_rng(seed, "plan", spec, p)
+                raw = spec.planned * growth * season * rng.uniform(0.92, 1.08)
+                pounds = max(step, round(raw / step) * step)
+            values = {
+                "period": p.label,
+                "channel": spec.channel,
+                "campaign": spec.campaign,
+                "tool": spec.tool or "",
+                "planned": str(pounds),
+                "owner": spec.owner,
+                "notes": spec.notes,
+            }
+            out.append((spec, p, values))
+    return out
+
+
+def line_rng(seed: int, what: str, spec: DemoLine, p: Period) -> random.Random:
+    """A random stream of its own for each line, so changing one line's numbers leaves
+    every other line as it was (a string seed hashes the same on every run)."""
+    return random.Random(f"{seed}/{what}/{p.label}/{spec.channel}/{spec.campaign}")
+
+
+def spend_share(rng: random.Random) -> float:
+    """How much of its plan a finished line spent: most under, some near, a few over."""
+    roll = rng.random()
+    if roll < 0.06:
+        return rng.uniform(1.04, 1.2)
+    if roll < 0.2:
+        return rng.uniform(0.9, 0.99)
+    return rng.uniform(0.6, 0.88)
+
+
+def distance(p: Period, today: date, fy_start: int) -> int:
+    """How many periods ``p`` lies from the one holding today (negative: earlier)."""
+    here = (
+        ledger_rules.month_period(today.year, today.month)
+        if p.kind == "month"
+        else ledger_rules.quarter_containing(today, fy_start)
+    )
+    months = (p.starts_on.year - here.starts_on.year) * 12 + (
+        p.starts_on.month - here.starts_on.month
+    )
+    return months if p.kind == "month" else months // 3
+
+
+def spend_day(spec: DemoLine, p: Period, rng: random.Random) -> date:
+    """A date inside ``p`` with the line's timing."""
+    days = p.days
+    if spec.timing == "early":
+        offset = int(days * rng.random() ** 2)
+    elif spec.timing == "event":
+        event = days // 2
+        roll = rng.random()
+        if roll < 0.35:
+            offset = rng.randrange(0, event)
+        elif roll < 0.9:
+            offset = event + rng.randint(-3, 2)
+        else:
+            offset = min(days - 1, event + rng.randint(3, 20))
+    else:
+        offset = rng.randrange(days)
+    return p.starts_on + timedelta(days=offset)
+
+
+def payees_on(spec: DemoLine, on: date, today: date) -> tuple[Payee, ...]:
+    live = tuple(
+        py for py in spec.payees if py.until is None or on <= today - timedelta(days=py.until)
+    )
+    return live or spec.payees
+
+
+@dataclass
+class DemoSpend:
+    """One invoice before it has a reference: the demo sorts by date, then numbers them."""
+
+    on: date
+    amount: int  # minor units; negative for a refund
+    payee: Payee
+    line_id: int
+    period: Period
+    note: str = ""
+    reference: str = ""
+
+
+def _line_spend(
+    spec: DemoLine,
+    p: Period,
+    line_id: int,
+    planned: int,
+    share: float,
+    today: date,
+    rng: random.Random,
+    *,
+    so_far: bool = False,
+) -> list[DemoSpend]:
+    """The invoices of one line: ``share`` of its plan over the whole period, of which
+    only those dated up to today are kept; with ``so_far``, ``share`` of the plan is
+    what has been spent by today."""
+    if spec.fixed is not None:
+        on = p.starts_on + timedelta(days=rng.randrange(3, 8))
+        return [DemoSpend(on, spec.fixed * 100, spec.payees[0], line_id, p)] if on <= today else []
+    count = max(1, round(spec.per_period * rng.uniform(0.75, 1.25)))
+    drafts = []
+    for _ in range(count):
+        on = spend_day(spec, p, rng)
+        live = payees_on(spec, on, today)
+        payee = rng.choices(live, weights=[py.share for py in live])[0]
+        weight = payee.size * rng.uniform(0.6, 1.4)
+        note = rng.choice(payee.notes) if payee.notes and rng.random() < 0.6 else ""
+        drafts.append((on, payee, weight, note))
+    total = planned * share
+    weights = sum(w for on, _p, w, _n in drafts if on <= today or not so_far)
+    out = []
+    for on, payee, weight, note in drafts:
+        if on > today:
+            continue
+        minor = total * weight / weights
+        amount = max(100, round(minor / 100) * 100) if payee.whole else max(1, round(minor))
+        out.append(DemoSpend(on, amount, payee, line_id, p, note))
+    return out
+
+
+def _refunds(spends: list[DemoSpend], today: date, rng: random.Random) -> list[DemoSpend]:
+    """A credit for part of an earlier invoice from each payee in :data:`REFUNDS`."""
+    out = []
+    for name, note in REFUNDS:
+        earlier = [s for s in spends if s.payee.name == name and s.on <= today - timedelta(days=40)]
+        if not earlier:
+            continue
+        original = rng.choice(earlier)
+        on = min(original.on + timedelta(days=rng.randint(5, 25)), today, original.period.ends_on)
+        amount = -max(100, round(original.amount * rng.uniform(0.08, 0.3)))
+        if original.payee.whole:
+            amount = -max(100, -amount // 100 * 100)
+        out.append(DemoSpend(on, amount, original.payee, original.line_id, original.period, note))
+    return out
+
+
+def _number(spends: list[DemoSpend], start_po: int = 10040) -> None:
+    """Give the invoices references in date order: INV-2026-0412, PO-10233, CN-2026-007."""
+    invoices: dict[int, int] = {}
+    credits: dict[int, int] = {}
+    po = start_po
+    for s in sorted(spends, key=lambda s: s.on):
+        if s.reference:
+            continue
+        if s.amount < 0:
+            credits[s.on.year] = credits.get(s.on.year, 0) + 1
+            s.reference = f"CN-{s.on.year}-{credits[s.on.year]:03d}"
+        elif s.payee.ref == "inv":
+            invoices[s.on.year] = invoices.get(s.on.year, 100) + 1
+            s.reference = f"INV-{s.on.year}-{invoices[s.on.year]:04d}"
+        elif s.payee.ref == "po":
+            po += 1
+            s.reference = f"PO-{po}"
+
+
+def money_text(minor: int) -> str:
+    """Minor units as the text a person types: ``-1250.00``. Never via a float."""
+    sign = "-" if minor < 0 else ""
+    whole, cents = divmod(abs(minor), 100)
+    return f"{sign}{whole}.{cents:02d}"
+
+
+def spend_row(s: DemoSpend) -> dict[str, str]:
+    """An invoice as an import row (the columns ``ledger.import_spend`` reads)."""
+    return {
+        "entry_date": s.on.isoformat(),
+        "amount": money_text(s.amount),
+        "kind": "refund" if s.amount < 0 else "spend",
+        "payee": s.payee.name,
+        "line": f"#{s.line_id}",
+        "reference": s.reference,
+        "tool": s.payee.tool or "",
+        "note": s.note,
+    }
+
+
+def _load_ledger(ws: Workspace, today: date, *, scale: str = "standard") -> dict[str, int]:
+    """Plan two fiscal years, import their spend in one batch, correct two entries and
+    close the months that ended more than two months ago (one reopened and closed again).
+    """
+    rng = random.Random(2026)  # refunds; each line draws from its own stream
+    fy_start = ws.fy_start
+    current_fy = ledger_rules.fiscal_year_of(today, fy_start)
+    ids: dict[tuple[str, str, str], int] = {}
+    spends: list[DemoSpend] = []
+    plan = [
+        item for fy in (current_fy - 1, current_fy) for item in plan_lines(fy, fy_start, current_fy)
+    ]
+    for spec, p, values in plan:
+        line = ledger.create_line(ws, values)
+        ids[(spec.channel, spec.campaign, p.label)] = line.id
+        if p.starts_on > today:
+            continue
+        line_random = line_rng(2026, "spend", spec, p)
+        story = STORY.get((spec.channel, spec.campaign, distance(p, today, fy_start)))
+        share = spend_share(line_random) if story is None else story
+        spends.extend(
+            _line_spend(
+                spec, p, line.id, line.planned, share, today, line_random, so_far=story is not None
+            )
+        )
+    spends.extend(_refunds(spends, today, rng))
+
+    # A Meta invoice keyed against paid search five months ago, corrected below.
+    this_month = ledger_rules.month_period(today.year, today.month)
+    misposted_in = this_month.shift(-5)
+    misposted = DemoSpend(
+        misposted_in.starts_on + timedelta(days=11),
+        234050,
+        _META,
+        ids[("Paid search", "", misposted_in.label)],
+        misposted_in,
+        "Retargeting: website visitors",
+    )
+    spends.append(misposted)
+    _number(spends)
+
+    rows = [(n, spend_row(s)) for n, s in enumerate(sorted(spends, key=lambda s: s.on), 2)]
+    report = ledger.import_spend(ws, rows, source="demo")
+    if report.errors:
+        raise ValidationFailed(report.errors)
+
+    # Two corrections: each leaves the original, its reversal and the new entry.
+    moved = ledger.list_entries(ws, f"{misposted.reference} line:{misposted.line_id}")[0]
+    ledger.correct_entry(
+        ws,
+        moved.id,
+        {
+            "line": f"#{ids[('Paid social', '', misposted_in.label)]}",
+            "note": "Retargeting: website visitors. Moved from paid search, where it "
+            "was keyed by mistake.",
+        },
+    )
+    last_month = this_month.shift(-1)
+    linkedin = [
+        e
+        for e in ledger.list_entries(ws, f"linkedin ireland period:{last_month.label}")
+        if e.kind == "spend" and e.amount > 10000
+    ]
+    if linkedin:
+        original = linkedin[-1]
+        ledger.correct_entry(
+            ws,
+            original.id,
+            {
+                "amount": money_text(original.amount - round(original.amount * 0.12)),
+                "note": "Keyed from the pro-forma; the final invoice is lower after "
+                "LinkedIn's under-delivery credit.",
+            },
+        )
+
+    if scale == "large":
+        from mops_tui.services import scale as scale_service
+
+        scale_service.load_large(ws)
+
+    # Close every month that ended more than two months ago; last month stays open.
+    cutoff = this_month.shift(-2)
+    cutoff_day = min(today.day, cutoff.days)
+    cutoff_date = cutoff.starts_on + timedelta(days=cutoff_day - 1)
+    month = ledger_rules.quarter_period(current_fy - 1, 1, fy_start).starts_on
+    closed = []
+    while True:
+        m = ledger_rules.month_period(month.year, month.month)
+        if m.ends_on >= cutoff_date:
+            break
+        ledger.close_period(ws, m.label)
+        closed.append(m.label)
+        month = m.shift(1).starts_on
+
+    # A late hotel invoice: the month is reopened, the invoice added, the month closed.
+    late = this_month.shift(-4)
+    if late.label in closed:
+        ledger.reopen_period(
+            ws,
+            late.label,
+            "Hilton's final invoice for the Manchester roadshow arrived after the close.",
+        )
+        on = late.starts_on + timedelta(days=19)
+        quarter = ledger_rules.quarter_containing(on, fy_start)
+        ledger.add_entry(
+            ws,
+            {
+                "entry_date": on.isoformat(),
+                "amount": "2184.00",
+                "payee": "Hilton Manchester Deansgate",
+                "line": f"#{ids[('Events', '', quarter.label)]}",
+                "reference": "PO-10039",
+                "note": "Late invoice: roadshow accommodation",
+            },
+        )
+        ledger.close_period(ws, late.label)
+
+    return {
+        "budget lines": _count(ws, "budget_lines"),
+        "spend entries": _count(ws, "spend_entries"),
+    }
+
+
+# ---------------------------------------------------------------------------
 # Use cases
 # ---------------------------------------------------------------------------
 
@@ -1425,36 +2094,62 @@ def _count(ws: Workspace, table: str) -> int:
 
 
 def is_empty(ws: Workspace) -> bool:
-    """True when the workspace holds no people, tools, integrations or KPIs."""
-    return all(_count(ws, table) == 0 for table in ("people", "tools", "integrations", "kpis"))
+    """True when the workspace holds no people, tools, integrations, KPIs, budget lines
+    or spend entries."""
+    tables = ("people", "tools", "integrations", "kpis", "budget_lines", "spend_entries")
+    return all(_count(ws, table) == 0 for table in tables)
 
 
 def wipe(ws: Workspace) -> None:
-    """Delete every KPI, person, tool, integration and audit entry, in one transaction.
+    """Delete every spend entry, period close, import profile, budget line, KPI, person,
+    tool, integration and audit entry, in one transaction.
 
     Used by ``mops demo --force``. Workspace settings (the currency) stay.
     """
     from sqlalchemy import delete, update
 
-    from mops_tui.store.models import AuditEntry, Integration, Kpi, KpiVersionRow, Person, Tool
+    from mops_tui.store.models import (
+        AuditEntry,
+        BudgetLine,
+        ImportProfile,
+        Integration,
+        Kpi,
+        KpiVersionRow,
+        PeriodClose,
+        Person,
+        SpendEntry,
+        Tool,
+    )
 
     with ws.transaction() as s:
-        # Children before parents: versions point at KPIs, KPIs at their successor, at
-        # tools and at people; integrations point at tools, tools at people.
+        # Children before parents: reversals and corrections point at other entries,
+        # entries at lines and tools, lines at tools and people; versions point at
+        # KPIs, KPIs at their successor, at tools and at people; integrations point at
+        # tools, tools at people.
         s.execute(delete(AuditEntry))
+        s.execute(update(SpendEntry).values(reverses_id=None, corrects_id=None))
+        for ledger_model in (SpendEntry, PeriodClose, ImportProfile, BudgetLine):
+            s.execute(delete(ledger_model))
         s.execute(delete(KpiVersionRow))
         s.execute(update(Kpi).values(successor_id=None))
         for model in (Kpi, Integration, Tool, Person):
             s.execute(delete(model))
 
 
-def load(ws: Workspace) -> dict[str, int]:
-    """Load the demo team, stack, data flows and KPIs through the real services.
+def load(ws: Workspace, *, scale: str = "standard") -> dict[str, int]:
+    """Load the demo team, stack, data flows, KPIs and budget ledger through the real
+    services.
 
     Expects an empty workspace (see :func:`is_empty`); a name, handle or key already in
     use is refused by the services as usual. Returns how many people, tools, live
-    integrations and KPIs were added.
+    integrations, KPIs, budget lines and spend entries the workspace holds.
+
+    ``scale="large"`` adds :func:`mops_tui.services.scale.load_large`'s 100,000
+    generated entries (and a third fiscal year of lines) before the months are closed,
+    so the closed months hold generated spend too.
     """
+    if scale not in ("standard", "large"):
+        raise ValueError(f"the demo comes in standard or large scale, not {scale!r}")
     today = ws.today()
     for person in PEOPLE:
         people.add_person(ws, person)
@@ -1483,10 +2178,12 @@ def load(ws: Workspace) -> dict[str, int]:
         stack.transition(ws, ids[name], values, expected_version=None)
 
     kpi_count = _load_kpis(ws, today)
+    ledger_counts = _load_ledger(ws, today, scale=scale)
 
     return {
         "people": len(PEOPLE),
         "tools": len(TOOLS),
         "integrations": len(INTEGRATIONS),
         "kpis": kpi_count,
+        **ledger_counts,
     }

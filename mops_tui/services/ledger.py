@@ -115,7 +115,7 @@ def reopen_period(ws: Workspace, month_text: str, reason: str) -> None:
             "reopened",
             f"reopened {month.label}: {reason.strip()}",
             before={"closed_by": existing["closed_by"]},
-            after={"reason": reason},
+            after={"reason": reason.strip()},
         )
 
 
@@ -450,6 +450,7 @@ def copy_forward(
             [FieldError("period", f"{source.label} has no budget lines to copy")]
         )
     copied: list[int] = []
+    would_copy: set[int] = set()
     with ws.transaction() as s:
         for old in originals:
             exists = s.scalar(
@@ -461,6 +462,7 @@ def copy_forward(
             )
             if exists is not None:
                 continue
+            would_copy.add(old.id)
             row = s.get(BudgetLine, old.id)
             assert row is not None
             now = ws.now()
@@ -496,7 +498,7 @@ def copy_forward(
             copied.append(line.id)
         if dry_run:
             s.rollback()
-            return [ln for ln in originals]
+            return [ln for ln in originals if ln.id in would_copy]
     return [get_line(ws, i) for i in copied]
 
 
@@ -541,7 +543,10 @@ def _prepare(
         errors.extend(exc.fields)
     tool_id = None
     if values.get("tool"):
-        tool = stack_q.tool_by_name(ws.reader, values["tool"])
+        tool_key = ("tool", str(values["tool"]).lower())
+        if tool_key not in line_cache:
+            line_cache[tool_key] = stack_q.tool_by_name(ws.reader, values["tool"])
+        tool = line_cache[tool_key]
         if tool is None:
             errors.append(FieldError("tool", f"“{values['tool']}” is not a tool in the stack", row))
         else:
@@ -864,13 +869,15 @@ def report(
     fy = ws.fy_start
     rows: list[PlanActual] = []
     if by in ("line", "channel"):
+        partial = _partial_lines(ws, line_rows, p) if p is not None else {}
         for ln in line_rows:
+            planned, actual = partial.get(ln.id, (ln.planned, ln.actual))
             rows.append(
                 PlanActual(
                     key=str(ln.id),
                     label=ln.label,
-                    planned=ln.planned,
-                    actual=ln.actual,
+                    planned=planned,
+                    actual=actual,
                     period=rules.period_from(ln.starts_on, ln.ends_on, fy),
                     channel=ln.channel,
                     owner=ln.owner,
@@ -890,6 +897,27 @@ def report(
         )
     )
     return Report(p, by, rows, sum(r.planned for r in rows), sum(r.actual for r in rows))
+
+
+def _partial_lines(
+    ws: Workspace, line_rows: Sequence[LineView], p: Period
+) -> dict[int, tuple[int, int]]:
+    """For lines that reach beyond ``p`` (a quarter line in a month's report): the plan
+    share of the months inside ``p`` (by days) and the spend dated inside ``p``."""
+    wider = [ln for ln in line_rows if ln.starts_on < p.starts_on or ln.ends_on > p.ends_on]
+    if not wider:
+        return {}
+    actuals = q.monthly_actuals(
+        ws.reader, p.starts_on.isoformat()[:7], p.ends_on.isoformat()[:7], [ln.id for ln in wider]
+    )
+    out: dict[int, tuple[int, int]] = {}
+    for ln in wider:
+        lp = rules.period_from(ln.starts_on, ln.ends_on, ws.fy_start)
+        inside = [m for m in lp.months() if p.starts_on <= m.starts_on <= p.ends_on]
+        planned = round(ln.planned * sum(m.days for m in inside) / lp.days)
+        actual = sum(actuals.get((ln.id, m.label), 0) for m in inside)
+        out[ln.id] = (planned, actual)
+    return out
 
 
 def _group(rows: list[PlanActual], by: str, fy: int, p: Period | None) -> list[PlanActual]:
@@ -1109,8 +1137,11 @@ def _write_import(
         for month in months:
             _recheck_close(s, date.fromisoformat(month + "-01"))
         payload = [_row_for(e, ws, import_key=k, import_batch=report.batch) for k, e in new]
+        # Core executemany on the session's connection: one statement per chunk (the ORM's
+        # bulk path splits rows by which optional columns they fill).
+        connection = s.connection()
         for start in range(0, len(payload), 5000):
-            s.execute(insert(SpendEntry), payload[start : start + 5000])
+            connection.execute(insert(SpendEntry), payload[start : start + 5000])
         audit.record(
             s,
             ws,

@@ -225,7 +225,7 @@ class SpendEntry(Base):
     tool_id: Mapped[int | None] = mapped_column(ForeignKey("tools.id"), index=True)
     brief_id: Mapped[int | None] = mapped_column(Integer, index=True)
     reverses_id: Mapped[int | None] = mapped_column(ForeignKey("spend_entries.id"), index=True)
-    corrects_id: Mapped[int | None] = mapped_column(ForeignKey("spend_entries.id"))
+    corrects_id: Mapped[int | None] = mapped_column(ForeignKey("spend_entries.id"), index=True)
     import_key: Mapped[str | None] = mapped_column(String(64), unique=True)
     import_batch: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(DateTime)

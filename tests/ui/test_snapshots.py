@@ -78,3 +78,44 @@ def test_kpi_detail_with_versions(snap_compare, demo_db: Path, width: int, heigh
         await settle(pilot)
 
     assert snap_compare(make_app(demo_db), terminal_size=(width, height), run_before=pipeline)
+
+
+async def _ledger(pilot) -> None:  # type: ignore[no-untyped-def]
+    await settle(pilot)
+    await pilot.press("4")
+    await settle(pilot)
+
+
+@pytest.mark.parametrize(("width", "height"), [(80, 24), (120, 40)])
+def test_ledger_plan_vs_actual(snap_compare, demo_db: Path, width: int, height: int) -> None:
+    assert snap_compare(make_app(demo_db), terminal_size=(width, height), run_before=_ledger)
+
+
+def test_ledger_plan_by_channel(snap_compare, demo_db: Path) -> None:
+    async def by_channel(pilot) -> None:  # type: ignore[no-untyped-def]
+        await _ledger(pilot)
+        await pilot.press("b")
+        await settle(pilot)
+
+    assert snap_compare(make_app(demo_db), terminal_size=(120, 40), run_before=by_channel)
+
+
+@pytest.mark.parametrize(("width", "height"), [(80, 24), (120, 40)])
+def test_ledger_chart(snap_compare, demo_db: Path, width: int, height: int) -> None:
+    async def chart(pilot) -> None:  # type: ignore[no-untyped-def]
+        await _ledger(pilot)
+        await pilot.press("b")  # by channel: the chart shows the first channel
+        await settle(pilot)
+        await pilot.press("C")
+        await settle(pilot)
+
+    assert snap_compare(make_app(demo_db), terminal_size=(width, height), run_before=chart)
+
+
+def test_ledger_entries(snap_compare, demo_db: Path) -> None:
+    async def entries(pilot) -> None:  # type: ignore[no-untyped-def]
+        await _ledger(pilot)
+        await pilot.press("E")
+        await settle(pilot)
+
+    assert snap_compare(make_app(demo_db), terminal_size=(120, 40), run_before=entries)

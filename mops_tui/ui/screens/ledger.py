@@ -191,7 +191,7 @@ class LedgerScreen(RecordScreen[Any]):
             return {"over": "error", "near": "warn"}.get(r.flag() or "")
 
         return [
-            Column("label", "Line", lambda r: r.label, min_width=16, priority=10),
+            Column("label", "Line", short_label, min_width=16, priority=10),
             Column("owner", "Owner", lambda r: r.owner or "", width=7, priority=2),
             Column(
                 "planned", "Planned", lambda r: money(r.planned), width=8, align="right", priority=9
@@ -962,6 +962,24 @@ class LedgerScreen(RecordScreen[Any]):
             markup=False,
         )
         self.app.call_from_thread(self._refresh_all)
+
+
+def short_label(row: PlanActual) -> str:
+    """A plan row's name, short enough for 80 columns: "Nov Paid search · Spring"."""
+    if row.line_id is None or row.period is None:
+        return row.label
+    when = (
+        row.period.starts_on.strftime("%b")
+        if row.period.kind == "month"
+        else row.period.label.split("-")[-1]
+    )
+    if row.tool:  # the tool says more than "Tools & software" does
+        parts = [f"{when} {row.tool}", row.channel]
+    else:
+        parts = [f"{when} {row.channel}"]
+    if row.campaign:
+        parts.insert(1, row.campaign)
+    return " · ".join(parts)
 
 
 # ---------------------------------------------------------------------------
