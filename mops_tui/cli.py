@@ -1371,6 +1371,7 @@ def _row_problem(err: Any) -> str:
 
 
 def _spend_import(ws: Workspace, args: argparse.Namespace) -> int:
+
     from mops_tui.formats import spend_csv
     from mops_tui.formats.csv_io import CsvError
     from mops_tui.services import ledger
@@ -1430,18 +1431,7 @@ def _spend_import(ws: Workspace, args: argparse.Namespace) -> int:
     if report.to_add == 0:
         _out("Nothing new to import.")
         return EXIT_OK
-    written = ledger.import_spend(
-        ws,
-        mapped.rows,
-        day_first=mapped.day_first,
-        decimal_comma=mapped.decimal_comma,
-        source=source,
-    )
-    if written.errors:  # someone closed a month or changed a line in between
-        for err in written.errors:
-            print(_row_problem(err), file=sys.stderr)
-        print("mops: nothing was imported.", file=sys.stderr)
-        return EXIT_INVALID
+    written = ledger.commit_import(ws, report)  # refuses if a month closed meanwhile
     _out(f"Imported {written.to_add} entries ({_money_text(ws, written.amount_to_add)}).")
     return EXIT_OK
 

@@ -88,6 +88,8 @@ def key_of(text: str) -> str:
 
 def fold(text: str) -> str:
     """A search key: casefolded, accents removed, single spaces ("Brûlée" → "brulee")."""
+    if text.isascii():
+        return " ".join(text.lower().split())
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return " ".join(stripped.split())

@@ -551,7 +551,12 @@ def _prepare(
             errors.append(FieldError("tool", f"“{values['tool']}” is not a tool in the stack", row))
         else:
             tool_id = tool.id
-    line_period = rules.period_from(line.starts_on, line.ends_on, ws.fy_start) if line else None
+    line_period = None
+    if line is not None:
+        period_key = ("period", str(line.id))
+        if period_key not in line_cache:
+            line_cache[period_key] = rules.period_from(line.starts_on, line.ends_on, ws.fy_start)
+        line_period = line_cache[period_key]
     month = on.isoformat()[:7]
     errors.extend(
         FieldError(e.field, e.message, row)
@@ -1043,20 +1048,32 @@ class SpendImportReport:
     errors: list[FieldError] = field(default_factory=list)
     written: bool = False
     batch: str = ""
+    source: str = ""
+    # The checked rows a dry run found new, kept so committing need not check again.
+    pending: list[tuple[str, PreparedEntry]] = field(default_factory=list, repr=False)
 
 
-def import_key(values: Mapping[str, Any], line_id: int, occurrence: int) -> str:
+def row_identity(values: Mapping[str, Any], line_id: int) -> str:
+    """What makes two imported rows the same row: date, amount, payee, reference, line."""
+    return "\x1f".join(
+        [
+            values["entry_date"].isoformat(),
+            str(values["amount"]),
+            fold(values["payee"]),
+            fold(values.get("reference") or ""),
+            str(line_id),
+        ]
+    )
+
+
+def import_key(
+    values: Mapping[str, Any], line_id: int, occurrence: int, identity: str | None = None
+) -> str:
     """A stable identity for an imported row: the same row in a later export gets the
-    same key, so importing twice (or an overlapping file) adds it once."""
-    parts = [
-        values["entry_date"].isoformat(),
-        str(values["amount"]),
-        fold(values["payee"]),
-        fold(values.get("reference") or ""),
-        str(line_id),
-        str(occurrence),
-    ]
-    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:40]
+    same key, so importing twice (or an overlapping file) adds it once. ``occurrence``
+    counts identical rows within one file, so two genuine £50 charges both stay."""
+    base = identity if identity is not None else row_identity(values, line_id)
+    return hashlib.sha256(f"{base}\x1f{occurrence}".encode()).hexdigest()[:40]
 
 
 def import_spend(
@@ -1107,28 +1124,47 @@ def import_spend(
     occurrences: dict[str, int] = {}
     keyed: list[tuple[str, PreparedEntry]] = []
     for _number, entry in prepared:
-        base = import_key(entry.values, entry.line.id, 0)
-        occurrences[base] = occurrences.get(base, 0) + 1
-        keyed.append((import_key(entry.values, entry.line.id, occurrences[base]), entry))
+        identity = row_identity(entry.values, entry.line.id)
+        occurrences[identity] = occurrences.get(identity, 0) + 1
+        keyed.append(
+            (import_key(entry.values, entry.line.id, occurrences[identity], identity), entry)
+        )
     existing = q.existing_import_keys(ws.reader, [k for k, _e in keyed])
     new = [(k, e) for k, e in keyed if k not in existing]
     report.already = len(keyed) - len(new)
     report.to_add = len(new)
     report.amount_to_add = sum(e.values["amount"] for _k, e in new)
-    if report.errors or dry_run or not new:
+    report.source = source
+    if report.errors or not new:
         return report
-    report.batch = hashlib.sha256(f"{ws.now().isoformat()}{source}{len(new)}".encode()).hexdigest()[
-        :12
-    ]
-    _write_import(ws, new, report, source)
+    report.pending = new
+    if dry_run:
+        return report
+    return commit_import(ws, report)
+
+
+def commit_import(ws: Workspace, report: SpendImportReport) -> SpendImportReport:
+    """Write what a dry run of :func:`import_spend` found new, all or nothing.
+
+    Inside the write it checks again that no month was closed and skips rows that
+    someone else imported in the meantime (so a second import never duplicates)."""
+    if report.errors:
+        raise ValidationFailed(report.errors)
+    if not report.pending:
+        return report
+    report.batch = hashlib.sha256(
+        f"{ws.now().isoformat()}{report.source}{len(report.pending)}".encode()
+    ).hexdigest()[:12]
+    _write_import(ws, report.pending, report, report.source)
     report.written = True
+    report.pending = []
     return report
 
 
 def _write_import(
     ws: Workspace, new: list[tuple[str, PreparedEntry]], report: SpendImportReport, source: str
 ) -> None:
-    from sqlalchemy import insert
+    from sqlalchemy import insert, select
 
     from mops_tui.store.models import SpendEntry
 
@@ -1136,6 +1172,21 @@ def _write_import(
     with ws.transaction() as s:
         for month in months:
             _recheck_close(s, date.fromisoformat(month + "-01"))
+        keys = [k for k, _e in new]
+        taken: set[str] = set()
+        for start in range(0, len(keys), 500):
+            taken.update(
+                s.scalars(
+                    select(SpendEntry.import_key).where(
+                        SpendEntry.import_key.in_(keys[start : start + 500])
+                    )
+                )
+            )
+        if taken:
+            new = [(k, e) for k, e in new if k not in taken]
+            report.already += len(taken)
+            report.to_add = len(new)
+            report.amount_to_add = sum(e.values["amount"] for _k, e in new)
         payload = [_row_for(e, ws, import_key=k, import_batch=report.batch) for k, e in new]
         # Core executemany on the session's connection: one statement per chunk (the ORM's
         # bulk path splits rows by which optional columns they fill).

@@ -973,10 +973,8 @@ def short_label(row: PlanActual) -> str:
         if row.period.kind == "month"
         else row.period.label.split("-")[-1]
     )
-    if row.tool:  # the tool says more than "Tools & software" does
-        parts = [f"{when} {row.tool}", row.channel]
-    else:
-        parts = [f"{when} {row.channel}"]
+    # A tool says more than "Tools & software" does, so it goes first.
+    parts = [f"{when} {row.tool}", row.channel] if row.tool else [f"{when} {row.channel}"]
     if row.campaign:
         parts.insert(1, row.campaign)
     return " · ".join(parts)
