@@ -83,10 +83,14 @@ class Period:
         return out
 
     def shift(self, steps: int, fy_start: int = 1) -> Period:
-        """The period ``steps`` months or quarters later (earlier when negative)."""
+        """The period ``steps`` months, quarters or years later (earlier when negative)."""
         if self.kind == "month":
             moved = _add_months(self.starts_on, steps)
             return month_period(moved.year, moved.month)
+        if self.kind == "year":
+            return year_period(fiscal_year_of(self.starts_on, fy_start) + steps, fy_start)
+        if self.kind == "all":
+            return self
         moved = _add_months(self.starts_on, 3 * steps)
         return quarter_containing(moved, fy_start)
 
@@ -121,13 +125,32 @@ def quarter_containing(day: date, fy_start: int = 1) -> Period:
     return quarter_period(fy, months_in // 3 + 1, fy_start)
 
 
+def year_period(fiscal_year: int, fy_start: int = 1) -> Period:
+    first = date(fiscal_year, fy_start, 1)
+    last_month = _add_months(first, 11)
+    last = date(
+        last_month.year, last_month.month, calendar.monthrange(last_month.year, last_month.month)[1]
+    )
+    return Period(first, last, f"FY{fiscal_year}", "year")
+
+
+ALL_TIME = Period(date(1900, 1, 1), date(2200, 12, 31), "all", "all")
+
+
 def parse_period(text: str | None, fy_start: int = 1, *, today: date | None = None) -> Period:
     """``2026-11`` (a month), ``2026-Q4`` or ``FY2026 Q4`` (a fiscal quarter),
     ``this month``/``this quarter``/``last month``."""
     s = " ".join(str(text or "").strip().lower().split())
     if not s:
         raise PeriodError("enter a period: a month such as 2026-11 or a quarter such as 2026-Q4")
+    if s in ("all", "all time", "everything"):
+        return ALL_TIME
+    m = _FY.match(s)
+    if m:
+        return year_period(int(m.group(1)), fy_start)
     if today is not None:
+        if s in ("this year", "year"):
+            return year_period(fiscal_year_of(today, fy_start), fy_start)
         if s in ("this month", "month"):
             return month_period(today.year, today.month)
         if s == "last month":
@@ -164,7 +187,10 @@ def period_from(starts_on: date, ends_on: date, fy_start: int = 1) -> Period:
     """Rebuild a stored period from its dates."""
     if starts_on.day == 1 and ends_on == month_period(starts_on.year, starts_on.month).ends_on:
         return month_period(starts_on.year, starts_on.month)
-    return quarter_containing(starts_on, fy_start)
+    quarter = quarter_containing(starts_on, fy_start)
+    if quarter.starts_on == starts_on and quarter.ends_on == ends_on:
+        return quarter
+    return Period(starts_on, ends_on, f"{starts_on.isoformat()}..{ends_on.isoformat()}", "range")
 
 
 # ---------------------------------------------------------------------------

@@ -39,20 +39,35 @@ def workspace(db: Path) -> Workspace:
 
 def setup_lines(db: Path) -> tuple[int, int]:
     ws = workspace(db)
-    events = ledger.create_line(ws, {"period": "2026-Q4", "channel": "Webinars",
-                                     "campaign": "Pilot series", "planned": "£10k",
-                                     "owner": "ana"})
-    oct_line = ledger.create_line(ws, {"period": "2026-10", "channel": "Webinars",
-                                       "campaign": "Pilot october", "planned": "2000",
-                                       "owner": "ana"})
+    events = ledger.create_line(
+        ws,
+        {
+            "period": "2026-Q4",
+            "channel": "Webinars",
+            "campaign": "Pilot series",
+            "planned": "£10k",
+            "owner": "ana",
+        },
+    )
+    oct_line = ledger.create_line(
+        ws,
+        {
+            "period": "2026-10",
+            "channel": "Webinars",
+            "campaign": "Pilot october",
+            "planned": "2000",
+            "owner": "ana",
+        },
+    )
     return events.id, oct_line.id
 
 
 async def open_ledger(pilot) -> None:  # type: ignore[no-untyped-def]
     await settle(pilot)
     await pilot.press("4")
-    await wait_until(pilot, lambda: pilot.app.current_mode == "ledger"
-                     and table(pilot.app).is_settled)
+    await wait_until(
+        pilot, lambda: pilot.app.current_mode == "ledger" and table(pilot.app).is_settled
+    )
 
 
 async def test_log_spend_with_refusals_then_correct_it(app_factory, demo_db: Path) -> None:
@@ -70,8 +85,9 @@ async def test_log_spend_with_refusals_then_correct_it(app_factory, demo_db: Pat
         assert isinstance(app.screen, FormScreen)
         assert "not a real date" in form.error_for("entry_date")
         assert "enter who was paid" in form.error_for("payee")
-        await fill(pilot, form, {"entry_date": "2026-11-10", "payee": "Webinar Co",
-                                 "line": f"#{line_id}"})
+        await fill(
+            pilot, form, {"entry_date": "2026-11-10", "payee": "Webinar Co", "line": f"#{line_id}"}
+        )
         await pilot.press("ctrl+s")
         await settle(pilot)
         # A negative amount of kind "spend" is refused by the ledger's rule.
@@ -89,8 +105,12 @@ async def test_log_spend_with_refusals_then_correct_it(app_factory, demo_db: Pat
         await pilot.press("E")
         await wait_until(pilot, lambda: table(app, "entries").is_settled)
         await pilot.press("slash", *"webinar co", "enter")
-        await wait_until(pilot, lambda: table(app, "entries").query == "webinar co"
-                         and table(app, "entries").is_settled)
+        await wait_until(
+            pilot,
+            lambda: (
+                table(app, "entries").query == "webinar co" and table(app, "entries").is_settled
+            ),
+        )
         await pilot.press("c")
         await pilot.pause()
         form = app.screen.query_one(ModelForm)
@@ -128,13 +148,22 @@ async def test_close_a_month_then_spend_in_it_is_refused(app_factory, demo_db: P
         await pilot.press("n")
         await pilot.pause()
         form = app.screen.query_one(ModelForm)
-        await fill(pilot, form, {"entry_date": "2026-10-15", "amount": "100",
-                                 "payee": "Late invoice", "line": f"#{oct_line}"})
+        await fill(
+            pilot,
+            form,
+            {
+                "entry_date": "2026-10-15",
+                "amount": "100",
+                "payee": "Late invoice",
+                "line": f"#{oct_line}",
+            },
+        )
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert isinstance(app.screen, FormScreen)
-        assert "was closed by tester" in form.error_for("entry_date") \
-            or any("was closed by tester" in str(n.message) for n in app._notifications)
+        assert "was closed by tester" in form.error_for("entry_date") or any(
+            "was closed by tester" in str(n.message) for n in app._notifications
+        )
 
 
 async def test_import_a_csv_in_the_tui(app_factory, demo_db: Path, tmp_path: Path) -> None:
@@ -143,7 +172,7 @@ async def test_import_a_csv_in_the_tui(app_factory, demo_db: Path, tmp_path: Pat
     csv_file.write_text(
         "\ufeffPosting Date;Supplier;Net Amount;Invoice\n"
         "03/11/2026;Webinar Co;1.250,00;INV-1\n"
-        "04/11/2026;Webinar Co;\"2.000,50\";INV-2\n"
+        '04/11/2026;Webinar Co;"2.000,50";INV-2\n'
         "05/11/2026;Webinar Co;-100,00;CN-1\n\n",
         encoding="utf-8",
     )
@@ -164,3 +193,28 @@ async def test_import_a_csv_in_the_tui(app_factory, demo_db: Path, tmp_path: Pat
     ws = workspace(demo_db)
     amounts = sorted(e.amount for e in ledger.list_entries(ws, "webinar co"))
     assert amounts == [-10000, 125000, 200050]
+
+
+async def test_periods_step_and_widen_to_all_time(app_factory, demo_db: Path) -> None:
+    ws = workspace(demo_db)
+    everything = len(ledger.list_entries(ws))
+    app = app_factory()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_ledger(pilot)
+        screen = app.screen
+        assert screen.period.label == "2026-Q4"
+        await pilot.press("shift+left")
+        await wait_until(pilot, lambda: table(app).is_settled)
+        assert screen.period.label == "2026-Q3"
+        await pilot.press("E")
+        await wait_until(pilot, lambda: table(app, "entries").is_settled)
+        await pilot.press("end")
+        await pilot.pause()
+        await pilot.press("M", "M")  # quarter → fiscal year → all time
+        await wait_until(
+            pilot, lambda: screen.period.kind == "all" and table(app, "entries").is_settled
+        )
+        entries = table(app, "entries")
+        assert entries.total == everything
+        assert entries.cursor_row == 0  # a new list starts at its top
+        assert entries.current_row.entry_date.isoformat() <= "2026-11-29"

@@ -104,7 +104,7 @@ class LedgerScreen(RecordScreen[Any]):
         Binding("C", "show_view('chart')", "Chart", show=False, id="ledger.chart"),
         Binding("shift+left", "step(-1)", "◀ Period", id="ledger.prev"),
         Binding("shift+right", "step(1)", "Period ▶", id="ledger.next"),
-        Binding("M", "granularity", "Month/quarter", show=False, id="ledger.granularity"),
+        Binding("M", "granularity", "Month/quarter/year/all", show=False, id="ledger.granularity"),
         Binding("b", "group", "Group by", id="ledger.group"),
         Binding("n", "new_entry", "Log spend", id="ledger.new"),
         Binding("L", "new_line", "New line", show=False, id="ledger.new_line"),
@@ -191,7 +191,9 @@ class LedgerScreen(RecordScreen[Any]):
             return {"over": "error", "near": "warn"}.get(r.flag() or "")
 
         return [
-            Column("label", "Line", short_label, min_width=16, priority=10),
+            Column(
+                "label", "Line", lambda r: short_label(r, self.period), min_width=16, priority=10
+            ),
             Column("owner", "Owner", lambda r: r.owner or "", width=7, priority=2),
             Column(
                 "planned", "Planned", lambda r: money(r.planned), width=8, align="right", priority=9
@@ -291,12 +293,22 @@ class LedgerScreen(RecordScreen[Any]):
         for view, label in (("plan", "Plan vs actual"), ("entries", "Entries"), ("chart", "Chart")):
             bar.append(f" {label} ", style="reverse bold" if view == self.view else "dim")
             bar.append(" ")
-        bar.append(f"  {self.period.label}", style="bold")
-        bar.append(
-            f" ({self.period.starts_on:%d %b} – {self.period.ends_on:%d %b %Y})", style="dim"
-        )
+        if self.period.kind == "all":
+            bar.append("  all periods", style="bold")
+        else:
+            bar.append(f"  {self.period.label}", style="bold")
+            bar.append(
+                f" ({self.period.starts_on:%d %b} – {self.period.ends_on:%d %b %Y})",
+                style="dim",
+            )
         closed = ledger.closes(self.mops.ws)
-        locked = [m.label for m in self.period.months() if m.label in closed]
+        locked = (
+            []
+            if self.period.kind == "all"
+            else [m.label for m in self.period.months() if m.label in closed]
+        )
+        if len(locked) > 3:
+            locked = [f"{locked[0]}…{locked[-1]}"]
         if locked:
             bar.append("  🔒 " + ", ".join(locked) + " closed", style="yellow")
         if self.view == "plan":
@@ -329,17 +341,26 @@ class LedgerScreen(RecordScreen[Any]):
         self._set_period(self.period.shift(steps, self.mops.ws.fy_start))
 
     def action_granularity(self) -> None:
+        """Month → quarter → fiscal year → all time → month (around today, or the
+        period being viewed)."""
         ws = self.mops.ws
-        if self.period.kind == "quarter":
-            today = ws.today()
-            month = (
-                rules.month_period(today.year, today.month)
-                if self.period.contains(today)
-                else rules.month_period(self.period.starts_on.year, self.period.starts_on.month)
-            )
-            self._set_period(month)
+        today = ws.today()
+        anchor = (
+            today
+            if self.period.contains(today) or self.period.kind == "all"
+            else self.period.starts_on
+        )
+        following = {"month": "quarter", "quarter": "year", "year": "all", "all": "month"}
+        kind = following.get(self.period.kind, "month")
+        if kind == "month":
+            new = rules.month_period(anchor.year, anchor.month)
+        elif kind == "quarter":
+            new = rules.quarter_containing(anchor, ws.fy_start)
+        elif kind == "year":
+            new = rules.year_period(rules.fiscal_year_of(anchor, ws.fy_start), ws.fy_start)
         else:
-            self._set_period(rules.quarter_containing(self.period.starts_on, ws.fy_start))
+            new = rules.ALL_TIME
+        self._set_period(new)
 
     def action_group(self) -> None:
         self.by = GROUPINGS[(GROUPINGS.index(self.by) + 1) % len(GROUPINGS)]
@@ -964,15 +985,19 @@ class LedgerScreen(RecordScreen[Any]):
         self.app.call_from_thread(self._refresh_all)
 
 
-def short_label(row: PlanActual) -> str:
-    """A plan row's name, short enough for 80 columns: "Nov Paid search · Spring"."""
+def short_label(row: PlanActual, viewing: Period | None = None) -> str:
+    """A plan row's name, short enough for 80 columns: "Nov Paid search · Spring".
+
+    Inside a quarter the month or quarter alone is enough; over a year or all time
+    the row keeps its full period ("2026-11 Paid search")."""
     if row.line_id is None or row.period is None:
         return row.label
-    when = (
-        row.period.starts_on.strftime("%b")
-        if row.period.kind == "month"
-        else row.period.label.split("-")[-1]
-    )
+    if viewing is not None and viewing.kind in ("year", "all"):
+        when = row.period.label
+    elif row.period.kind == "month":
+        when = row.period.starts_on.strftime("%b")
+    else:
+        when = row.period.label.split("-")[-1]
     # A tool says more than "Tools & software" does, so it goes first.
     parts = [f"{when} {row.tool}", row.channel] if row.tool else [f"{when} {row.channel}"]
     if row.campaign:

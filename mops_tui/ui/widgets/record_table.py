@@ -213,7 +213,10 @@ class RecordTable(ScrollView, Generic[R], can_focus=True):
             current = self.current_row
             self._want_key = self.row_key(current) if current is not None else None
         else:
+            # A different list (another period, say): start again at its top.
             self._want_key = None
+            self.cursor_row = 0
+            self.scroll_to(y=0, animate=False)
         self._load_count(
             self._generation,
             self.query,
