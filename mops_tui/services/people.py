@@ -101,3 +101,9 @@ def get_person(ws: Workspace, handle: str) -> Row:
     if row is None:
         raise NotFound(f"nobody has the handle “{handle}”")
     return row
+
+
+def handle_of(ws: Workspace, handle: str) -> str | None:
+    """``handle`` when such a person exists, else ``None``."""
+    row = q.person_by_handle(ws.reader, handle)
+    return row["handle"] if row else None

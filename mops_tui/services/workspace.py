@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from mops_tui import clock
+from mops_tui.domain.briefs import BriefPolicy
 from mops_tui.domain.context import Context
 from mops_tui.domain.errors import DomainError
 from mops_tui.domain.tools import StackPolicy
@@ -33,6 +34,8 @@ class Workspace:
     now_fn: Callable[[], datetime] = clock.now
     policy: StackPolicy = field(default_factory=StackPolicy)
     fy_start: int = 1  # the month the fiscal year starts in (1 = January)
+    brief_policy: BriefPolicy = field(default_factory=BriefPolicy)
+    people_map: dict[str, str] = field(default_factory=dict)  # login name -> handle
 
     # -- time -------------------------------------------------------------
     def today(self) -> date:
@@ -131,13 +134,39 @@ def fiscal_start_from(config: dict[str, Any]) -> int:
     return month
 
 
+def brief_policy_from(config: dict[str, Any]) -> BriefPolicy:
+    """The ``[briefs]`` thresholds: lead_time_days, review_sla_days, at_risk_days."""
+    defaults = BriefPolicy()
+    values = {}
+    for name in ("lead_time_days", "review_sla_days", "at_risk_days"):
+        value = config.get(name, getattr(defaults, name))
+        try:
+            number = int(value)
+        except (TypeError, ValueError):
+            raise WorkspaceError(
+                f"[briefs] {name} must be a whole number of working days, not {value!r}"
+            ) from None
+        if not 0 <= number <= 260:
+            raise WorkspaceError(f"[briefs] {name} must be between 0 and 260 working days")
+        values[name] = number
+    return BriefPolicy(**values)
+
+
+def people_map_from(config: dict[str, Any]) -> dict[str, str]:
+    """``[people]`` maps login names to handles: ``jsmith = "jo"``."""
+    return {str(k): str(v).strip().lower() for k, v in config.items()}
+
+
 def open_workspace(url: str, actor: str, raw_config: dict[str, Any]) -> Workspace:
-    """A workspace configured from the ``[stack]`` and ``[ledger]`` config tables."""
+    """A workspace configured from the ``[stack]``, ``[ledger]``, ``[briefs]`` and
+    ``[people]`` config tables."""
     return Workspace(
         url,
         actor=actor,
         policy=policy_from(raw_config.get("stack", {}) or {}),
         fy_start=fiscal_start_from(raw_config.get("ledger", {}) or {}),
+        brief_policy=brief_policy_from(raw_config.get("briefs", {}) or {}),
+        people_map=people_map_from(raw_config.get("people", {}) or {}),
     )
 
 

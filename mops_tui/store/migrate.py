@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-HEAD = "0003"
+HEAD = "0004"
 
 
 class MigrationError(Exception):

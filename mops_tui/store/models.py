@@ -264,6 +264,52 @@ class ImportProfile(Base):
     updated_by: Mapped[str] = mapped_column(String(64))
 
 
+class Brief(Base):
+    __tablename__ = "briefs"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    title: Mapped[str] = mapped_column(String(120))
+    search_key: Mapped[str] = mapped_column(String(400))
+    status: Mapped[str] = mapped_column(String(12), index=True)
+    status_since: Mapped[datetime] = mapped_column(DateTime)
+    priority: Mapped[str] = mapped_column(String(2))
+    requester_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"), index=True)
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"), index=True)
+    objective: Mapped[str] = mapped_column(Text, default="")
+    audience: Mapped[str] = mapped_column(Text, default="")
+    key_message: Mapped[str] = mapped_column(Text, default="")
+    channels: Mapped[str] = mapped_column(String(400), default="")
+    launch_date: Mapped[date | None] = mapped_column(Date, index=True)
+    kpi_id: Mapped[int | None] = mapped_column(ForeignKey("kpis.id"), index=True)
+    kpi_target: Mapped[str] = mapped_column(String(40), default="")
+    budget_requested: Mapped[int | None] = mapped_column(BigInteger)
+    budget_line_id: Mapped[int | None] = mapped_column(ForeignKey("budget_lines.id"))
+    body: Mapped[str] = mapped_column(Text, default="")
+    outcome_result: Mapped[str] = mapped_column(String(200), default="")
+    outcome_reason: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    created_by: Mapped[str] = mapped_column(String(64))
+    updated_at: Mapped[datetime] = mapped_column(DateTime)
+    updated_by: Mapped[str] = mapped_column(String(64))
+    version: Mapped[int] = mapped_column(Integer, nullable=False)
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class BriefTransition(Base):
+    """Every move of a brief: who, when, from, to, and with what comment."""
+
+    __tablename__ = "brief_transitions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    brief_id: Mapped[int] = mapped_column(ForeignKey("briefs.id"), index=True)
+    at: Mapped[datetime] = mapped_column(DateTime)
+    actor: Mapped[str] = mapped_column(String(64))
+    from_status: Mapped[str | None] = mapped_column(String(12))
+    to_status: Mapped[str] = mapped_column(String(12))
+    comment: Mapped[str] = mapped_column(Text, default="")
+
+
 class AuditEntry(Base):
     """Append-only: one row per change, with the record before and after as JSON text."""
 
