@@ -245,6 +245,79 @@ def build_parser() -> argparse.ArgumentParser:
     bopen.add_argument("--reason", required=True)
     bsub.add_parser("closes", parents=[common], help="list closed months")
 
+    brief = sub.add_parser(
+        "brief",
+        parents=[common],
+        help="one brief: add, show, edit, assign, and move it",
+        description="Quick entry, then the workflow: submit, approve, return, start, done, "
+        "cancel. Each move checks the same rules as the app; a refusal exits 2 and names "
+        "the rule.",
+    )
+    brsub = brief.add_subparsers(dest="brief_command", metavar="ACTION", parser_class=_Parser)
+    badd = brsub.add_parser("add", parents=[common], help='add a draft: "Q1 webinar series"')
+    badd.add_argument("title")
+    bedit = brsub.add_parser("edit", parents=[common], help="change a brief's fields")
+    bedit.add_argument("id")
+    bedit.add_argument("--title")
+    for target in (badd, bedit):
+        target.add_argument("--kpi", help="the primary KPI's key")
+        target.add_argument("--target", dest="kpi_target", help="the KPI target: 25%%, 400")
+        target.add_argument("--launch", help="+4w, 2027-01-15, 15 Jan")
+        target.add_argument("--owner")
+        target.add_argument("--requester")
+        target.add_argument("--priority", choices=("P1", "P2", "P3", "P4"))
+        target.add_argument("--budget", help="budget requested: 8k, £8,000")
+        target.add_argument("--line", help="the budget line: 2027-Q1/events")
+        target.add_argument("--objective")
+        target.add_argument("--audience")
+        target.add_argument("--message", dest="key_message")
+        target.add_argument("--channels", help="email, paid social, events")
+        target.add_argument("--body", help="the full brief (or - to read it from stdin)")
+    bshow = brsub.add_parser("show", parents=[common], help="the whole brief")
+    bshow.add_argument("id")
+    bshow.add_argument("--json", action="store_true")
+    bassign = brsub.add_parser("assign", parents=[common], help="set the owner")
+    bassign.add_argument("id")
+    bassign.add_argument("owner")
+    for name, text in (
+        ("submit", "send for review"),
+        ("approve", "approve a submitted brief"),
+        ("return", "send a submitted brief back to draft (--reason)"),
+        ("start", "mark an approved brief in flight"),
+        ("done", "mark done with --result or --not-measured"),
+        ("cancel", "cancel an open brief (--reason)"),
+    ):
+        move = brsub.add_parser(name, parents=[common], help=text)
+        move.add_argument("id")
+        move.add_argument("--reason", default="")
+        move.add_argument("--result", default="", help="done: the measured KPI result")
+        move.add_argument(
+            "--not-measured", default="", help="done: why the result could not be measured"
+        )
+
+    blist = sub.add_parser(
+        "briefs",
+        parents=[common],
+        help="the brief queue, what needs action first",
+        description="Filters combine: words match title, channels, people and KPI.",
+    )
+    blist.add_argument("query", nargs="*")
+    blist.add_argument(
+        "--status",
+        action="append",
+        default=[],
+        choices=("draft", "submitted", "approved", "in_flight", "done", "cancelled"),
+    )
+    blist.add_argument("--mine", action="store_true", help="briefs I own")
+    blist.add_argument("--unassigned", action="store_true")
+    blist.add_argument("--overdue", action="store_true")
+    blist.add_argument("--at-risk", action="store_true")
+    blist.add_argument("--waiting", action="store_true", help="too long in review")
+    blist.add_argument("--all", action="store_true", help="include done and cancelled")
+    blfmt2 = blist.add_mutually_exclusive_group()
+    blfmt2.add_argument("--json", action="store_true")
+    blfmt2.add_argument("--csv", action="store_true")
+
     db = sub.add_parser(
         "db", help="where the data lives, upgrade, backup, restore", parents=[common]
     )
@@ -336,6 +409,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             "kpi": cmd_kpi,
             "spend": cmd_spend,
             "budget": cmd_budget,
+            "brief": cmd_brief,
+            "briefs": cmd_briefs,
         }[args.command]
         return handler(args)
     except ValidationFailed as exc:
@@ -1690,4 +1765,299 @@ def _budget_report(ws: Workspace, args: argparse.Namespace) -> int:
 
     _out(paint(f"Plan vs actual · {label} · by {args.by}", "bold"))
     _out("\n".join(clitext.table(columns, rows, total_width, paint, style_of)))
+    return EXIT_OK
+
+
+# ---------------------------------------------------------------------------
+# mops brief / mops briefs
+# ---------------------------------------------------------------------------
+
+_BRIEF_FIELDS = (
+    "title",
+    "kpi",
+    "kpi_target",
+    "launch",
+    "owner",
+    "requester",
+    "priority",
+    "budget",
+    "line",
+    "objective",
+    "audience",
+    "key_message",
+    "channels",
+    "body",
+)
+
+
+def _brief_id(text: str) -> int:
+    value = str(text).strip().lstrip("#")
+    if not value.isdigit():
+        raise Fail(f"“{text}” is not a brief number, such as 12 or #12", EXIT_INVALID)
+    return int(value)
+
+
+def _brief_raw(args: argparse.Namespace) -> dict[str, Any]:
+    names = {"launch": "launch_date", "budget": "budget_requested", "line": "budget_line"}
+    raw: dict[str, Any] = {}
+    for name in _BRIEF_FIELDS:
+        value = getattr(args, name, None)
+        if value is None:
+            continue
+        if name == "body" and value == "-":
+            value = sys.stdin.read()
+        raw[names.get(name, name)] = value
+    return raw
+
+
+def cmd_brief(args: argparse.Namespace) -> int:
+    action = args.brief_command
+    if action is None:
+        raise Fail(
+            "say what to do: mops brief add|show|edit|assign|submit|approve|return|"
+            "start|done|cancel",
+            EXIT_INVALID,
+        )
+    cfg = _settings(args)
+    ws = _workspace(cfg)
+    from mops_tui.services import briefs
+
+    if action == "add":
+        made = briefs.create(ws, _brief_raw(args))
+        _out(str(made.id))
+        print(
+            f"Drafted brief #{made.id}: {_safe(made.title)}. Submit it with "
+            f"`mops brief submit {made.id}` when it is ready.",
+            file=sys.stderr,
+        )
+        return EXIT_OK
+    brief_id = _brief_id(args.id)
+    if action == "show":
+        return _brief_show(ws, brief_id, args.json)
+    if action == "edit":
+        raw = _brief_raw(args)
+        if not raw:
+            raise Fail('say what to change, e.g. --objective "…" or --launch +6w', EXIT_INVALID)
+        saved = briefs.update(ws, brief_id, raw, None)
+        _out(f"Saved brief #{saved.id}.")
+        return EXIT_OK
+    if action == "assign":
+        saved = briefs.assign(ws, brief_id, args.owner)
+        _out(f"Brief #{saved.id} is owned by {_safe(saved.owner_name)} ({saved.owner}).")
+        return EXIT_OK
+    before = briefs.get(ws, brief_id)
+    moved = briefs.move(
+        ws, brief_id, action, reason=args.reason, result=args.result, not_measured=args.not_measured
+    )
+    from mops_tui.domain.briefs import status_label
+
+    _out(f"Brief #{moved.id}: {status_label(before.status)} → {status_label(moved.status)}.")
+    return EXIT_OK
+
+
+def _brief_show(ws: Workspace, brief_id: int, as_json: bool) -> int:
+    from mops_tui import clitext
+    from mops_tui.domain.briefs import status_label
+    from mops_tui.services import briefs
+
+    found = briefs.detail(ws, brief_id)
+    b = found.brief
+    today = ws.today()
+    if as_json:
+        data = _brief_json(ws, b)
+        data["transitions"] = [
+            {
+                "at": t.at.isoformat(),
+                "actor": t.actor,
+                "from": t.from_status,
+                "to": t.to_status,
+                "comment": t.comment,
+            }
+            for t in found.transitions
+        ]
+        data["blocked"] = {
+            name: [f"{e.field}: {e.message}" for e in errs] for name, errs in found.moves.items()
+        }
+        _out(json.dumps(data, ensure_ascii=False, indent=2))
+        return EXIT_OK
+    paint = clitext.Painter(clitext.colour_enabled())
+    total = min(clitext.width(), 100)
+    label_w = 14
+    lines: list[str] = []
+
+    def field(label: str, value: str) -> None:
+        wrapped = clitext.wrap(value or "—", label_w, total)
+        lines.append(paint(label.ljust(label_w), "dim") + wrapped[0])
+        lines.extend(" " * label_w + rest for rest in wrapped[1:])
+
+    flags = " ".join(f.label for f in found.flags)
+    lines.append(
+        paint(f"#{b.id} {clitext.safe(b.title)}", "bold")
+        + "  "
+        + paint(status_label(b.status), "green" if b.status == "approved" else "cyan")
+        + f"  {b.priority}"
+        + (f"  {paint(flags, 'red')}" if flags else "")
+    )
+    field("Owner", f"{clitext.safe(b.owner_name)} ({b.owner})" if b.owner else "unassigned")
+    field("Requested by", clitext.safe(b.requester_name or b.requester or ""))
+    launch = b.launch_date.isoformat() if b.launch_date else ""
+    if b.launch_date:
+        launch += f" ({b.working_days_to_launch(today)} working days)"
+    field("Launch", launch)
+    field("Objective", clitext.safe(b.objective))
+    field("Audience", clitext.safe(b.audience))
+    field("Key message", clitext.safe(b.key_message))
+    field("Channels", clitext.safe(", ".join(b.channels)))
+    kpi = f"{b.kpi} ({b.kpi_status})" if b.kpi else ""
+    if b.kpi_target:
+        kpi += f" · target {clitext.safe(b.kpi_target)}"
+    field("KPI", kpi)
+    budget = _money_text(ws, b.budget_requested, exact=False) if b.budget_requested else "none"
+    if b.budget_line:
+        budget += f" from {clitext.safe(b.budget_line)}"
+    field("Budget", budget)
+    field("Spend", _money_text(ws, b.spend, exact=False) + " logged against this brief")
+    if b.status == "done":
+        field("Outcome", clitext.safe(b.outcome_result or f"not measured: {b.outcome_reason}"))
+        per = briefs.cost_per_result(b, found.kpi, ws.currency)
+        if per:
+            field("Cost per result", per)
+    for f in found.flags:
+        lines.append(paint("! ", "red") + clitext.safe(f.reason))
+    blocked = {k: v for k, v in found.moves.items() if v}
+    ready = [k for k, v in found.moves.items() if not v]
+    if ready:
+        lines.append(paint("Ready to: ", "dim") + ", ".join(ready))
+    for name, errs in blocked.items():
+        lines.append(
+            paint(f"Cannot {name} yet: ", "dim") + "; ".join(clitext.safe(e.message) for e in errs)
+        )
+    if b.body:
+        lines.append(paint("Brief", "dim"))
+        lines.extend("  " + line for line in clitext.wrap(clitext.safe(b.body), 2, total))
+    lines.append(paint("History", "dim"))
+    for t in found.transitions:
+        moved = (f"{status_label(t.from_status)} → " if t.from_status else "") + status_label(
+            t.to_status
+        )
+        lines.append(
+            f"  {t.at:%Y-%m-%d %H:%M}  {clitext.safe(t.actor):<8} {moved}"
+            + (f": {clitext.safe(t.comment)}" if t.comment else "")
+        )
+    _out("\n".join(lines))
+    return EXIT_OK
+
+
+def _brief_json(ws: Workspace, b: Any) -> dict[str, Any]:
+    today = ws.today()
+    return {
+        "id": b.id,
+        "title": b.title,
+        "status": b.status,
+        "priority": b.priority,
+        "owner": b.owner,
+        "requester": b.requester,
+        "objective": b.objective,
+        "audience": b.audience,
+        "key_message": b.key_message,
+        "channels": b.channels,
+        "launch_date": b.launch_date.isoformat() if b.launch_date else None,
+        "working_days_to_launch": b.working_days_to_launch(today),
+        "kpi": b.kpi,
+        "kpi_target": b.kpi_target or None,
+        "budget_requested_minor": b.budget_requested,
+        "budget_line": b.budget_line,
+        "spend_minor": b.spend,
+        "age_in_status_working_days": b.age_in_status(today),
+        "flags": [f.code for f in b.flags(today, ws.brief_policy)],
+        "outcome_result": b.outcome_result or None,
+        "outcome_reason": b.outcome_reason or None,
+    }
+
+
+def cmd_briefs(args: argparse.Namespace) -> int:
+    cfg = _settings(args)
+    ws = _workspace(cfg)
+    from mops_tui import clitext
+    from mops_tui.domain.briefs import status_label
+    from mops_tui.domain.money import format_compact
+    from mops_tui.services import briefs
+
+    terms = list(args.query)
+    terms += [f"status:{s}" for s in args.status]
+    for flag, term in (
+        (args.mine, "is:mine"),
+        (args.unassigned, "is:unassigned"),
+        (args.overdue, "is:overdue"),
+        (args.at_risk, "is:risk"),
+        (args.waiting, "is:waiting"),
+    ):
+        if flag:
+            terms.append(term)
+    if not args.all and not args.status:
+        terms.append("is:open")
+    query = " ".join(terms)
+    found = briefs.list_briefs(ws, query)
+    if args.json:
+        _out(json.dumps([_brief_json(ws, b) for b in found], ensure_ascii=False, indent=2))
+        return EXIT_OK
+    if args.csv:
+        from mops_tui.formats.csv_io import write_csv
+
+        _write_data(write_csv(briefs.EXPORT_COLUMNS, briefs.export_rows(ws, query)))
+        return EXIT_OK
+    if not found:
+        _out(
+            "No briefs match."
+            if query.strip() != "is:open"
+            else 'No open briefs. Add one: mops brief add "Q1 webinar series"'
+        )
+        return EXIT_OK
+    today = ws.today()
+    paint = clitext.Painter(clitext.colour_enabled())
+    total = min(clitext.width(), 140)
+    columns = [
+        clitext.Column("id", "#", 4, "right"),
+        clitext.Column("title", "Title", 0, min_width=14),
+        clitext.Column("status", "Status", 9),
+        clitext.Column("pri", "Pri", 3),
+        clitext.Column("owner", "Owner", 6),
+        clitext.Column("launch", "Launch", 10),
+        clitext.Column("wd", "WD", 4, "right"),
+        clitext.Column("flags", "Flags", 9),
+    ]
+    if total >= 110:
+        columns[3:3] = [
+            clitext.Column("kpi", "KPI", 18),
+            clitext.Column("budget", "Budget", 7, "right"),
+        ]
+    rows = []
+    for b in found:
+        wd = b.working_days_to_launch(today)
+        rows.append(
+            {
+                "id": str(b.id),
+                "title": clitext.safe(b.title),
+                "status": status_label(b.status).replace("in flight", "in flight"),
+                "pri": b.priority,
+                "owner": clitext.safe(b.owner or "—"),
+                "launch": b.launch_date.isoformat() if b.launch_date else "—",
+                "wd": "—" if wd is None else str(wd),
+                "kpi": clitext.safe(b.kpi or "—"),
+                "budget": format_compact(b.budget_requested, ws.currency)
+                if b.budget_requested
+                else "—",
+                "flags": " ".join(f.label for f in b.flags(today, ws.brief_policy)),
+            }
+        )
+
+    def style_of(row: dict[str, str], key: str) -> tuple[str, ...]:
+        if key == "flags" and row["flags"]:
+            return ("red",) if "OVERDUE" in row["flags"] else ("yellow",)
+        return ()
+
+    _out("\n".join(clitext.table(columns, rows, total, paint, style_of)))
+    _out(
+        paint(f"{len(found)} brief{'s' if len(found) != 1 else ''}, what needs action first", "dim")
+    )
     return EXIT_OK

@@ -96,6 +96,7 @@ class KpiDetail:
     versions: list[KpiVersion]
     replaces: list[dict[str, Any]]
     history: list[HistoryItem]
+    briefs: list[dict[str, Any]] = field(default_factory=list)
 
 
 def detail(ws: Workspace, kpi_id: int) -> KpiDetail:
@@ -107,7 +108,14 @@ def detail(ws: Workspace, kpi_id: int) -> KpiDetail:
         versions=q.versions(ws.reader, kpi_id),
         replaces=q.predecessors(ws.reader, kpi_id),
         history=history,
+        briefs=_briefs_using(ws, kpi_id),
     )
+
+
+def _briefs_using(ws: Workspace, kpi_id: int) -> list[dict[str, Any]]:
+    from mops_tui.services import briefs
+
+    return briefs.for_kpi(ws, kpi_id)
 
 
 def version_of(ws: Workspace, key: str, number: int) -> KpiVersion:

@@ -11,6 +11,7 @@ from mops_tui import __version__
 from mops_tui.resources import themes_dir
 from mops_tui.services.workspace import Workspace, open_workspace, warm_up
 from mops_tui.settings import Settings
+from mops_tui.ui.screens.briefs import BriefsScreen
 from mops_tui.ui.screens.kpis import KpisScreen
 from mops_tui.ui.screens.ledger import LedgerScreen
 from mops_tui.ui.screens.stack import StackScreen
@@ -20,6 +21,7 @@ from mops_tui.ui.themes import THEME_NAMES, load_themes
 # here once its screen exists.
 MODE_KEYS: tuple[tuple[str, str, str], ...] = (
     ("2", "stack", "Stack"),
+    ("3", "briefs", "Briefs"),
     ("4", "ledger", "Ledger"),
     ("5", "kpis", "KPIs"),
 )
@@ -32,6 +34,7 @@ class MopsApp(App[int]):
     ENABLE_COMMAND_PALETTE = True
     MODES: ClassVar[dict[str, Any]] = {
         "stack": StackScreen,
+        "briefs": BriefsScreen,
         "ledger": LedgerScreen,
         "kpis": KpisScreen,
     }

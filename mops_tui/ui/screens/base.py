@@ -30,11 +30,11 @@ if TYPE_CHECKING:
 R = TypeVar("R")
 
 
-def common_bindings(prefix: str) -> list[BindingType]:
+def common_bindings(prefix: str, reload_key: str = "r") -> list[BindingType]:
     """The keys every mode has, with ids such as ``stack.filter`` for the keymap."""
     return [
         Binding("slash", "filter", "Filter", id=f"{prefix}.filter"),
-        Binding("r", "reload", "Reload", show=False, id=f"{prefix}.reload"),
+        Binding(reload_key, "reload", "Reload", show=False, id=f"{prefix}.reload"),
         Binding("escape", "back", "Back", show=False, id=f"{prefix}.back"),
         Binding("tab", "switch_pane", "Pane", show=False, id=f"{prefix}.pane"),
     ]

@@ -450,6 +450,18 @@ def render_kpi(found: kpis.KpiDetail, currency: str) -> RenderableType:
         doc.section("Replaces")
         for r in found.replaces:
             doc.item("◇", (r["key"], "bold"), (f"  {r['label']}", ""))
+    doc.section(f"Briefs using it ({len(found.briefs)})")
+    if not found.briefs:
+        doc.line("none", "dim")
+    for b in found.briefs[:12]:
+        launch = f"  launch {b['launch_date']}" if b["launch_date"] else ""
+        doc.item(
+            "▪",
+            (f"#{b['id']} {b['title']}", ""),
+            (f"  {b['status'].replace('_', ' ')}{launch}", "dim"),
+        )
+    if len(found.briefs) > 12:
+        doc.line(f"… and {len(found.briefs) - 12} more (mops briefs kpi:{k.key})", "dim")
     doc.section(f"Versions ({len(found.versions)})  v opens one")
     if not found.versions:
         doc.line("none yet: version 1 is recorded when it is activated", "dim")
