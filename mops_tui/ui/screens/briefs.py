@@ -248,8 +248,19 @@ class BriefsScreen(RecordScreen[BriefView]):
             done,
         )
 
-    def action_edit(self) -> None:
+    def _fresh(self) -> BriefView | None:
+        """The selected brief as it is now in the database (the row may be older)."""
         b = self.need_selected()
+        if b is None:
+            return None
+        try:
+            return briefs.get(self.mops.ws, b.id)
+        except DomainError as exc:
+            self.notify(str(exc), severity="error", markup=False)
+            return None
+
+    def action_edit(self) -> None:
+        b = self._fresh()
         if b is None:
             return
         if not b.is_open:
@@ -281,7 +292,7 @@ class BriefsScreen(RecordScreen[BriefView]):
         )
 
     def action_assign(self) -> None:
-        b = self.need_selected()
+        b = self._fresh()
         if b is None:
             return
         ws = self.mops.ws
@@ -304,7 +315,7 @@ class BriefsScreen(RecordScreen[BriefView]):
     # -- the workflow ---------------------------------------------------------------------
 
     def action_move(self, name: str) -> None:
-        b = self.need_selected()
+        b = self._fresh()
         if b is None:
             return
         ws = self.mops.ws

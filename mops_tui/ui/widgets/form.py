@@ -161,6 +161,10 @@ class ModelForm(Widget):
         if spec.widget in ("select", "person", "tool"):
             options = [(Text(label), val) for label, val in (spec.choices or [])]
             known = {val for _label, val in (spec.choices or [])}
+            if value and value not in known:
+                # Never lose a stored value because it is not among today's choices.
+                options.insert(0, (Text(value), value))
+                known.add(value)
             current: Any = value if value in known else Select.NULL
             if current is Select.NULL and not spec.allow_blank and options:
                 current = Select.NULL
@@ -210,7 +214,7 @@ class ModelForm(Widget):
             if isinstance(widget, TextArea):
                 widget.text = value
             elif isinstance(widget, Select):
-                known = {v for _l, v in (spec.choices or [])}
+                known = {v for _l, v in (spec.choices or [])} | {self.initial.get(spec.name)}
                 widget.value = value if value in known else Select.NULL
             elif isinstance(widget, Checkbox):
                 widget.value = value.strip().lower() in ("yes", "true", "1", "y")
