@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-HEAD = "0004"
+HEAD = "0005"
 
 
 class MigrationError(Exception):

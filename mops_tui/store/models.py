@@ -310,6 +310,33 @@ class BriefTransition(Base):
     comment: Mapped[str] = mapped_column(Text, default="")
 
 
+class Snooze(Base):
+    """An inbox item hidden until a date. ``item_key`` names the item (``renewal:12``)."""
+
+    __tablename__ = "snoozes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    item_key: Mapped[str] = mapped_column(String(80), index=True)
+    until: Mapped[date] = mapped_column(Date)
+    note: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    created_by: Mapped[str] = mapped_column(String(64))
+
+
+class RenewalDecision(Base):
+    """What the team decided about a tool's renewal: renew, renegotiate or cancel."""
+
+    __tablename__ = "renewal_decisions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    tool_id: Mapped[int] = mapped_column(ForeignKey("tools.id"), index=True)
+    renewal_date: Mapped[date] = mapped_column(Date)
+    decision: Mapped[str] = mapped_column(String(12))
+    note: Mapped[str] = mapped_column(Text, default="")
+    decided_at: Mapped[datetime] = mapped_column(DateTime)
+    decided_by: Mapped[str] = mapped_column(String(64))
+
+
 class AuditEntry(Base):
     """Append-only: one row per change, with the record before and after as JSON text."""
 
