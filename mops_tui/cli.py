@@ -16,21 +16,18 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from mops_tui import __version__
+from mops_tui.cliutil import EXIT_FAIL, EXIT_INVALID, EXIT_OK, Fail
+from mops_tui.cliutil import money_text as _money_text
+from mops_tui.cliutil import out as _out
+from mops_tui.cliutil import read_file as _read_file
+from mops_tui.cliutil import safe as _safe
+from mops_tui.cliutil import settings_of as _settings
+from mops_tui.cliutil import workspace_of as _workspace
+from mops_tui.cliutil import write_data as _write_data
 
 if TYPE_CHECKING:
     from mops_tui.domain.tools import ToolView
     from mops_tui.services.workspace import Workspace
-    from mops_tui.settings import Settings
-
-EXIT_OK, EXIT_FAIL, EXIT_INVALID = 0, 1, 2
-
-
-class Fail(Exception):
-    """A refusal the CLI prints as one line and turns into an exit code."""
-
-    def __init__(self, message: str, code: int = EXIT_FAIL) -> None:
-        super().__init__(message)
-        self.code = code
 
 
 class _Parser(argparse.ArgumentParser):
@@ -318,6 +315,11 @@ def build_parser() -> argparse.ArgumentParser:
     blfmt2.add_argument("--json", action="store_true")
     blfmt2.add_argument("--csv", action="store_true")
 
+    from mops_tui import commands
+
+    for module in commands.modules():
+        module.register(sub, common)
+
     db = sub.add_parser(
         "db", help="where the data lives, upgrade, backup, restore", parents=[common]
     )
@@ -346,53 +348,6 @@ def _common(parser: argparse.ArgumentParser, *, top: bool) -> None:
 # ---------------------------------------------------------------------------
 
 
-def _settings(args: argparse.Namespace) -> Settings:
-    from mops_tui import settings
-
-    try:
-        return settings.load(db=args.db, theme=getattr(args, "theme", None))
-    except settings.ConfigError as exc:
-        raise Fail(str(exc), EXIT_INVALID) from exc
-
-
-def _workspace(cfg: Settings, *, migrate: bool = True) -> Workspace:
-    from mops_tui.services.workspace import open_workspace
-    from mops_tui.store import migrate as mig
-
-    if migrate:
-        try:
-            backup = mig.ensure_current(cfg.database_url)
-        except mig.MigrationError as exc:
-            raise Fail(str(exc)) from exc
-        if backup is not None:
-            print(f"mops: upgraded the database; the old one is kept at {backup}", file=sys.stderr)
-    return open_workspace(cfg.database_url, cfg.actor, cfg.raw)
-
-
-def _out(text: str) -> None:
-    sys.stdout.write(text if text.endswith("\n") or not text else text + "\n")
-
-
-def _write_data(text: str) -> None:
-    """CSV or other data: exact into a pipe or file, made safe when it is a terminal."""
-    if sys.stdout.isatty():
-        from mops_tui.domain.text import visible
-
-        text = "\n".join(visible(line) for line in text.split("\n"))
-    sys.stdout.write(text)
-
-
-def _read_file(name: str) -> bytes:
-    try:
-        return sys.stdin.buffer.read() if name == "-" else Path(name).read_bytes()
-    except FileNotFoundError:
-        raise Fail(f"there is no file {name}", EXIT_INVALID) from None
-    except IsADirectoryError:
-        raise Fail(f"{name} is a folder, not a file", EXIT_INVALID) from None
-    except OSError as exc:
-        raise Fail(f"cannot read {name}: {exc.strerror}", EXIT_INVALID) from None
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -401,7 +356,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command is None:
             return _run_tui(args)
+        from mops_tui import commands
+
+        extra = {m.NAME: m.run for m in commands.modules()}
         handler = {
+            **extra,
             "demo": cmd_demo,
             "stack": cmd_stack,
             "people": cmd_people,
@@ -433,12 +392,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return EXIT_OK
-
-
-def _safe(text: str) -> str:
-    from mops_tui.domain.text import visible
-
-    return visible(text)
 
 
 def _run_tui(args: argparse.Namespace) -> int:
@@ -1283,12 +1236,6 @@ def _kpi_import(args: argparse.Namespace) -> int:
 # ---------------------------------------------------------------------------
 # mops spend / mops budget
 # ---------------------------------------------------------------------------
-
-
-def _money_text(ws: Workspace, minor: int, exact: bool = True) -> str:
-    from mops_tui.domain.money import format_money
-
-    return format_money(minor, ws.currency, exact=exact)
 
 
 def cmd_spend(args: argparse.Namespace) -> int:
