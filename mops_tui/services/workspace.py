@@ -15,6 +15,7 @@ from mops_tui.domain.briefs import BriefPolicy
 from mops_tui.domain.context import Context
 from mops_tui.domain.errors import DomainError
 from mops_tui.domain.tools import StackPolicy
+from mops_tui.domain.triage import Urgency
 from mops_tui.store.reader import Reader
 
 if TYPE_CHECKING:
@@ -36,6 +37,7 @@ class Workspace:
     fy_start: int = 1  # the month the fiscal year starts in (1 = January)
     brief_policy: BriefPolicy = field(default_factory=BriefPolicy)
     people_map: dict[str, str] = field(default_factory=dict)  # login name -> handle
+    urgency: Urgency = field(default_factory=Urgency)
 
     # -- time -------------------------------------------------------------
     def today(self) -> date:
@@ -167,7 +169,15 @@ def open_workspace(url: str, actor: str, raw_config: dict[str, Any]) -> Workspac
         fy_start=fiscal_start_from(raw_config.get("ledger", {}) or {}),
         brief_policy=brief_policy_from(raw_config.get("briefs", {}) or {}),
         people_map=people_map_from(raw_config.get("people", {}) or {}),
+        urgency=urgency_from(raw_config.get("triage", {}) or {}),
     )
+
+
+def urgency_from(config: dict[str, Any]) -> Urgency:
+    try:
+        return Urgency.from_config(config)
+    except ValueError as exc:
+        raise WorkspaceError(str(exc)) from None
 
 
 def warm_up() -> None:

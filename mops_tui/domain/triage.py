@@ -1,0 +1,125 @@
+"""The morning inbox: what needs a decision today, ranked by an urgency score.
+
+Like taskwarrior's urgency, the score is a sum of documented terms, each with a
+coefficient a team can change in ``[triage]`` of its config file::
+
+    [triage]
+    compliance = 9.0        # a tool holds personal data with no DPA
+    brief_overdue = 10.0
+
+An item's score = its kind's coefficient
+                + ``due`` × (14 − days until it is due, when that is under 14; overdue
+                  days count as 14 + days late, capped at 30)
+                + ``age`` × working days it has waited (capped at 20)
+                + ``cost`` × annual cost in thousands (renewals, decommission; capped at 10)
+                + ``over`` × the share over plan, in tenths (budget lines; capped at 10)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields
+from datetime import date
+from typing import Any
+
+KINDS: dict[str, str] = {
+    "brief_overdue": "Briefs",
+    "brief_risk": "Briefs",
+    "brief_review": "Briefs",
+    "renewal_30": "Stack",
+    "renewal_60": "Stack",
+    "renewal_90": "Stack",
+    "compliance": "Stack",
+    "review": "Stack",
+    "decommission": "Stack",
+    "budget_near": "Ledger",
+    "budget_over": "Ledger",
+    "kpi_not_active": "KPIs",
+    "kpi_no_source": "KPIs",
+    "period_open": "Ledger",
+}
+
+
+@dataclass(frozen=True)
+class Urgency:
+    """The coefficients. Every name can be set in ``[triage]``."""
+
+    brief_overdue: float = 10.0
+    brief_risk: float = 8.0
+    brief_review: float = 5.0
+    renewal_30: float = 6.0  # cancel-by within 30 days (or passed)
+    renewal_60: float = 3.5
+    renewal_90: float = 2.0
+    compliance: float = 9.0
+    review: float = 2.0
+    decommission: float = 3.0
+    budget_near: float = 4.0
+    budget_over: float = 7.0
+    kpi_not_active: float = 6.0
+    kpi_no_source: float = 6.0
+    period_open: float = 5.0
+    due: float = 0.4
+    age: float = 0.5
+    cost: float = 0.3
+    over: float = 0.5
+
+    @classmethod
+    def from_config(cls, config: dict[str, Any]) -> Urgency:
+        known = {f.name for f in fields(cls)}
+        unknown = sorted(set(config) - known)
+        if unknown:
+            raise ValueError(
+                f"[triage] has unknown names: {', '.join(unknown)}; the names "
+                f"are: {', '.join(sorted(known))}"
+            )
+        values: dict[str, float] = {}
+        for name, value in config.items():
+            try:
+                values[name] = float(value)
+            except (TypeError, ValueError):
+                raise ValueError(f"[triage] {name} must be a number, not {value!r}") from None
+        return cls(**values)
+
+
+@dataclass
+class InboxItem:
+    key: str  # stable: "renewal:12:2027-02-17", "brief:40", "period:2026-10"
+    kind: str
+    title: str  # the record: a tool, a brief, a budget line…
+    why: str  # one sentence
+    due: date | None = None
+    age_days: int | None = None  # working days waiting
+    cost: int = 0  # minor units, for the cost term
+    over_share: float = 0.0  # actual / plan − 1, for the over term
+    target: tuple[str, Any] = ("", None)  # (mode, record id) that Enter opens
+    score: float = 0.0
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def area(self) -> str:
+        return KINDS.get(self.kind, "")
+
+
+def score(item: InboxItem, today: date, u: Urgency, minor_per_thousand: int = 100_000) -> float:
+    total = float(getattr(u, item.kind, 0.0))
+    if item.due is not None:
+        days = (item.due - today).days
+        if days < 14:
+            closeness = 14 - days if days >= 0 else 14 + min(-days, 16)
+            total += u.due * min(closeness, 30)
+    if item.age_days:
+        total += u.age * min(item.age_days, 20)
+    if item.cost:
+        total += u.cost * min(item.cost / minor_per_thousand, 10)
+    if item.over_share > 0:
+        total += u.over * min(item.over_share * 10, 10)
+    return round(total, 1)
+
+
+def rank(items: list[InboxItem], today: date, u: Urgency, exponent: int = 2) -> list[InboxItem]:
+    per_thousand = 1000 * 10**exponent
+    for item in items:
+        item.score = score(item, today, u, per_thousand)
+    return sorted(items, key=lambda i: (-i.score, i.due or date.max, i.title.lower()))
+
+
+RENEWAL_DECISIONS: tuple[str, ...] = ("renew", "renegotiate", "cancel")
