@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
+from typing import Protocol
 
-from mops_tui.domain.dates import add_working_days, working_days_between
+from mops_tui.domain.dates import add_working_days, is_working_day, working_days_between
 from mops_tui.domain.errors import FieldError
 
 STATUSES: tuple[str, ...] = ("draft", "submitted", "approved", "in_flight", "done", "cancelled")
@@ -67,7 +68,21 @@ class MoveContext:
 Guard = Callable[[BriefLike, MoveContext], list[FieldError]]
 
 
-def _submit_guard(b: BriefLike, m: MoveContext) -> list[FieldError]:
+class SubmitFields(Protocol):
+    """The fields a submitted brief must keep (the input schema has them too)."""
+
+    @property
+    def objective(self) -> str: ...
+    @property
+    def audience(self) -> str: ...
+    @property
+    def kpi(self) -> str | None: ...
+    @property
+    def launch_date(self) -> date | None: ...
+
+
+def submitted_needs(b: SubmitFields) -> list[FieldError]:
+    """What a brief must have from submission on: an edit cannot clear it either."""
     errors: list[FieldError] = []
     if not (b.objective or "").strip():
         errors.append(FieldError("objective", "say what the campaign must achieve"))
@@ -77,7 +92,23 @@ def _submit_guard(b: BriefLike, m: MoveContext) -> list[FieldError]:
         errors.append(FieldError("kpi", "choose the primary KPI the campaign will be judged on"))
     if b.launch_date is None:
         errors.append(FieldError("launch_date", "set a launch date"))
-    else:
+    return errors
+
+
+def edit_failures(status: str, b: SubmitFields) -> list[FieldError]:
+    """An edit to a submitted, approved or in-flight brief keeps what submitting
+    required; the message says why the field cannot be emptied now."""
+    if status not in ("submitted", "approved", "in_flight"):
+        return []
+    return [
+        FieldError(e.field, f"a {status_label(status)} brief needs it: {e.message}")
+        for e in submitted_needs(b)
+    ]
+
+
+def _submit_guard(b: BriefLike, m: MoveContext) -> list[FieldError]:
+    errors = submitted_needs(b)
+    if b.launch_date is not None:
         earliest = add_working_days(m.today, m.policy.lead_time_days)
         if b.launch_date < earliest:
             left = working_days_between(m.today, b.launch_date)
@@ -242,8 +273,8 @@ def flags(
                 "overdue",
                 "OVERDUE",
                 f"The launch date {launch.isoformat()} has passed "
-                f"({late} working day{'s' if late != 1 else ''} ago) and it is "
-                f"not in flight.",
+                + (f"({late} working day{'s' if late != 1 else ''} ago) " if late else "")
+                + "and it is not in flight.",
             )
         )
     if status == "approved" and launch is not None and launch >= today:
@@ -272,13 +303,19 @@ def flags(
 
 
 def risk_cutoff(today: date, policy: BriefPolicy) -> date:
-    """Launch on or before this date and an approved brief is at risk."""
-    return add_working_days(today, policy.at_risk_days - 1) if policy.at_risk_days > 0 else today
+    """Launch on or before this date (and not before today) and an approved brief is at
+    risk: the day before the ``at_risk_days``-th working day from today, so a weekend
+    launch counts as :func:`flags` counts it. Before today when ``at_risk_days`` is 0."""
+    return add_working_days(today, policy.at_risk_days) - timedelta(days=1)
 
 
 def review_cutoff(today: date, policy: BriefPolicy) -> date:
-    """Submitted before this date and a brief has waited too long in review."""
-    return add_working_days(today, -policy.review_sla_days)
+    """Submitted before this date and a brief has waited too long in review. Counted
+    back from the last working day on or before today, as :func:`flags` counts."""
+    last_working = today
+    while not is_working_day(last_working):
+        last_working -= timedelta(days=1)
+    return add_working_days(last_working, -policy.review_sla_days)
 
 
 @dataclass

@@ -379,6 +379,9 @@ def update(
         )
     changes = {k: v for k, v in raw.items() if k in INPUT_FIELDS}
     data, ids = _validated(ws, changes, base=as_input(current))
+    kept = rules.edit_failures(current.status, data)
+    if kept:
+        raise ValidationFailed(kept)
     before, after = snapshot(current), snapshot(data)
     before["budget_line"] = f"#{current.budget_line_id}" if current.budget_line_id else None
     if after.get("budget_line") and ids["budget_line_id"]:

@@ -41,20 +41,37 @@ show), every month that ended more than two months ago is closed (last month is 
 open), and one closed month was reopened for a late invoice and closed again. Each line
 draws from its own seeded random stream, so with ``MOPS_TODAY`` fixed the ledger is the
 same on every run.
+
+The brief queue (:data:`BRIEFS`, loaded by :func:`_load_briefs` through
+:mod:`mops_tui.services.briefs`) holds 60 briefs in every state. Each walks its story
+(:data:`STORIES`) through the real moves with the workspace clock set to the moment of
+each step, so every guard applies and the history reads as it happened. Every SLA flag
+is tripped: OVERDUE (two approved briefs and a draft past their launch, and a submitted
+one that also waits too long), AT RISK (three approved briefs launching within five
+working days) and WAITING (submitted more than three working days ago). Seven briefs
+were returned with a reason (three are still drafts, three were resubmitted, one ran to
+done); five were cancelled with a reason from every open state; the submitted ones show
+the rules that block approval (no owner yet, a draft KPI, no target, budget with no
+line, a line whose quarter the launch slipped out of). Done briefs carry a result or
+why it could not be measured, and the invoices that paid for launched briefs carry their
+brief number in the spend import, so count KPIs show a cost per result while the
+ledger's totals stay as they are.
 """
 
 from __future__ import annotations
 
 import random
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from mops_tui.domain import ledger as ledger_rules
+from mops_tui.domain.briefs import BriefPolicy
+from mops_tui.domain.dates import add_working_days, working_days_between
 from mops_tui.domain.errors import FieldError, ValidationFailed
 from mops_tui.domain.ledger import Period
-from mops_tui.services import kpis, ledger, people, stack
+from mops_tui.services import briefs, kpis, ledger, people, stack
 from mops_tui.services.workspace import Workspace
 
 # ---------------------------------------------------------------------------
@@ -1865,6 +1882,7 @@ class DemoSpend:
     period: Period
     note: str = ""
     reference: str = ""
+    brief: int | None = None  # the brief this invoice paid for
 
 
 def _line_spend(
@@ -1957,18 +1975,36 @@ def spend_row(s: DemoSpend) -> dict[str, str]:
         "line": f"#{s.line_id}",
         "reference": s.reference,
         "tool": s.payee.tool or "",
+        "brief": "" if s.brief is None else str(s.brief),
         "note": s.note,
     }
 
 
-def _load_ledger(ws: Workspace, today: date, *, scale: str = "standard") -> dict[str, int]:
-    """Plan two fiscal years, import their spend in one batch, correct two entries and
-    close the months that ended more than two months ago (one reopened and closed again).
-    """
+@dataclass
+class LedgerPlan:
+    """The budget lines once created, and the invoices still to be imported."""
+
+    ids: dict[tuple[str, str, str], int]  # (channel, campaign, period label) -> line id
+    lines: list[tuple[DemoLine, Period, int]]
+    spends: list[DemoSpend]
+    misposted: DemoSpend
+
+    def line_for(self, channel: str, on: date, campaign: str = "") -> int | None:
+        """The line of ``channel`` (and ``campaign``) whose period holds ``on``."""
+        for spec, p, line_id in self.lines:
+            if spec.channel == channel and spec.campaign == campaign and p.contains(on):
+                return line_id
+        return None
+
+
+def _plan_ledger(ws: Workspace, today: date) -> LedgerPlan:
+    """Plan two fiscal years through the ledger service and draw their invoices (not
+    yet imported, so briefs can be linked to them first)."""
     rng = random.Random(2026)  # refunds; each line draws from its own stream
     fy_start = ws.fy_start
     current_fy = ledger_rules.fiscal_year_of(today, fy_start)
     ids: dict[tuple[str, str, str], int] = {}
+    made: list[tuple[DemoLine, Period, int]] = []
     spends: list[DemoSpend] = []
     plan = [
         item for fy in (current_fy - 1, current_fy) for item in plan_lines(fy, fy_start, current_fy)
@@ -1976,6 +2012,7 @@ def _load_ledger(ws: Workspace, today: date, *, scale: str = "standard") -> dict
     for spec, p, values in plan:
         line = ledger.create_line(ws, values)
         ids[(spec.channel, spec.campaign, p.label)] = line.id
+        made.append((spec, p, line.id))
         if p.starts_on > today:
             continue
         line_random = line_rng(2026, "spend", spec, p)
@@ -2000,6 +2037,19 @@ def _load_ledger(ws: Workspace, today: date, *, scale: str = "standard") -> dict
         "Retargeting: website visitors",
     )
     spends.append(misposted)
+    return LedgerPlan(ids, made, spends, misposted)
+
+
+def _book_ledger(
+    ws: Workspace, today: date, plan: LedgerPlan, *, scale: str = "standard"
+) -> dict[str, int]:
+    """Import the planned invoices in one batch, correct two entries and close the
+    months that ended more than two months ago (one reopened and closed again)."""
+    fy_start = ws.fy_start
+    current_fy = ledger_rules.fiscal_year_of(today, fy_start)
+    ids, spends, misposted = plan.ids, plan.spends, plan.misposted
+    this_month = ledger_rules.month_period(today.year, today.month)
+    misposted_in = this_month.shift(-5)
     _number(spends)
 
     rows = [(n, spend_row(s)) for n, s in enumerate(sorted(spends, key=lambda s: s.on), 2)]
@@ -2085,6 +2135,1377 @@ def _load_ledger(ws: Workspace, today: date, *, scale: str = "standard") -> dict
 
 
 # ---------------------------------------------------------------------------
+# The brief queue
+# ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DemoBrief:
+    """One brief and the path it took through the workflow.
+
+    ``story`` names its steps in :data:`STORIES`. ``launch`` is in working days from
+    today (negative: already passed), or ``"conference"`` for the annual conference the
+    ledger plans. ``budget`` is in pounds and comes out of the ``line`` channel's budget
+    line (``campaign`` for a campaign line) whose period holds the launch; ``line_early``
+    picks the line for that many days before the launch instead (a launch that slipped).
+    ``reason`` goes with a return or a cancellation; ``fix`` is what the requester
+    changed after a return (``launch`` in working days from today). ``payee`` limits the
+    invoices linked to the brief to one supplier. ``age`` moves a story's steps further
+    into the past (and a finished campaign's last step later after its launch);
+    ``lead`` moves the steps before a launched brief's start that much earlier (a big
+    event is approved months ahead).
+    """
+
+    title: str
+    story: str
+    requester: str
+    launch: int | str | None = None
+    owner: str | None = None
+    priority: str = "P3"
+    objective: str = ""
+    audience: str = ""
+    key_message: str = ""
+    channels: str = ""
+    kpi: str | None = None
+    target: str = ""
+    budget: int | None = None
+    line: str = ""
+    campaign: str = ""
+    line_early: int = 0
+    payee: str = ""
+    body: str = ""
+    reason: str = ""
+    fix: tuple[tuple[str, str | int], ...] = ()
+    result: str = ""
+    not_measured: str = ""
+    age: int = 0
+    lead: int = 0
+
+
+# Steps of each story: (action, "T" for today or "L" for the launch, working days).
+STORIES: dict[str, tuple[tuple[str, str, int], ...]] = {
+    "idea": (("create", "T", -1),),
+    "draft_overdue": (("create", "L", -14),),
+    "returned": (("create", "T", -12), ("submit", "T", -9), ("return", "T", -7)),
+    "returned_fixed": (
+        ("create", "T", -12),
+        ("submit", "T", -9),
+        ("return", "T", -7),
+        ("fix", "T", -5),
+    ),
+    "submitted": (("create", "T", -4), ("submit", "T", -1)),
+    "waiting": (("create", "T", -10), ("submit", "T", -6)),
+    "resubmitted": (
+        ("create", "T", -16),
+        ("submit", "T", -13),
+        ("return", "T", -11),
+        ("fix", "T", -8),
+        ("submit", "T", -2),
+    ),
+    "approved": (
+        ("create", "T", -16),
+        ("submit", "T", -13),
+        ("assign", "T", -9),
+        ("approve", "T", -9),
+    ),
+    "resubmitted_approved": (
+        ("create", "T", -22),
+        ("submit", "T", -19),
+        ("return", "T", -17),
+        ("fix", "T", -15),
+        ("submit", "T", -12),
+        ("assign", "T", -8),
+        ("approve", "T", -8),
+    ),
+    "approved_late": (
+        ("create", "L", -20),
+        ("submit", "L", -16),
+        ("assign", "L", -12),
+        ("approve", "L", -12),
+    ),
+    "in_flight": (
+        ("create", "L", -22),
+        ("submit", "L", -18),
+        ("assign", "L", -13),
+        ("approve", "L", -13),
+        ("start", "L", 0),
+    ),
+    "done": (
+        ("create", "L", -25),
+        ("submit", "L", -20),
+        ("assign", "L", -15),
+        ("approve", "L", -15),
+        ("start", "L", 0),
+        ("done", "L", 12),
+    ),
+    "done_returned": (
+        ("create", "L", -30),
+        ("submit", "L", -26),
+        ("return", "L", -24),
+        ("fix", "L", -23),
+        ("submit", "L", -21),
+        ("assign", "L", -15),
+        ("approve", "L", -15),
+        ("start", "L", 0),
+        ("done", "L", 12),
+    ),
+    "cancelled_draft": (("create", "T", -20), ("cancel", "T", -12)),
+    "cancelled_submitted": (("create", "T", -15), ("submit", "T", -12), ("cancel", "T", -8)),
+    "cancelled_approved": (
+        ("create", "T", -24),
+        ("submit", "T", -20),
+        ("assign", "T", -16),
+        ("approve", "T", -16),
+        ("cancel", "T", -3),
+    ),
+    "cancelled_in_flight": (
+        ("create", "L", -24),
+        ("submit", "L", -20),
+        ("assign", "L", -14),
+        ("approve", "L", -14),
+        ("start", "L", 0),
+        ("cancel", "L", 6),
+    ),
+}
+
+_ICP = (
+    "Heads of marketing and marketing operations at B2B SaaS companies with 200 to "
+    "2,000 employees in the UK and Ireland"
+)
+
+BRIEFS: tuple[DemoBrief, ...] = (
+    # -- done: launched, measured, spend linked through the ledger ------------------
+    DemoBrief(
+        "Webinar series: RevOps in practice",
+        "done",
+        "ben",
+        launch=-130,
+        owner="hiro",
+        priority="P2",
+        objective="Generate 300 MQLs from three monthly webinars with customers who run "
+        "revenue operations, and give sales a reason to call attendees.",
+        audience=_ICP + "; revenue operations leads as a second audience.",
+        key_message="Marketing and sales share one funnel; here is how three customers "
+        "run it week to week.",
+        channels="webinar, email, LinkedIn",
+        kpi="mqls_created",
+        target="300",
+        budget=9000,
+        line="Webinars",
+        body="Three 45-minute sessions, one a month, each with a customer's RevOps lead "
+        "and our head of solutions consulting. Recordings go on demand the day after.\n\n"
+        "Promotion: two emails to the nurture database, a LinkedIn sponsored post per "
+        "session, and SDR invitations to open opportunities.\n\n"
+        "Follow-up: attendees get the slide pack and a calendar link; no-shows get the "
+        "recording. Hiro owns the run of show, Ben the promotion.",
+        result="341 MQLs",
+        age=3,
+        lead=10,
+    ),
+    DemoBrief(
+        "Trade show stand: B2B Marketing Expo London",
+        "done",
+        "hiro",
+        launch=-100,
+        owner="hiro",
+        priority="P1",
+        objective="Meet 600 visitors at the stand and turn 250 of them into MQLs within "
+        "30 days of the show.",
+        audience="Marketing leaders visiting the Expo, with a pre-booked meeting list of "
+        "40 target accounts.",
+        key_message="See your whole marketing budget, plan against actual, in one screen.",
+        channels="events, email, paid social",
+        kpi="mqls_created",
+        target="250",
+        budget=28000,
+        line="Events",
+        body="A 6x4m stand in hall 2 with two demo pods and a talk on the content stage. "
+        "Badge scans go to HubSpot the same evening through Cvent.\n\n"
+        "Before the show: a LinkedIn campaign to the 40 target accounts and an email "
+        "to London contacts offering a meeting slot. After it: a three-email follow-up "
+        "sequence, and SDR calls to everyone scanned at a demo pod.",
+        result="268 MQLs",
+        age=5,
+        lead=35,
+    ),
+    DemoBrief(
+        "SEO content hub: marketing attribution guides",
+        "done",
+        "chloe",
+        launch=-150,
+        owner="chloe",
+        priority="P2",
+        objective="Rank on the first page for 20 attribution keywords and add 8,000 "
+        "organic sessions a month within a quarter of launch.",
+        audience="Marketing analysts and operations managers searching for how to set up "
+        "attribution models.",
+        key_message="Attribution is a decision about what you believe, made before launch.",
+        channels="SEO, blog, email",
+        kpi="organic_sessions",
+        target="8,000",
+        budget=12000,
+        line="Content",
+        body="A pillar page and twelve cluster articles, written by two freelancers from "
+        "briefs Chloe prepares with Semrush keyword data, with a downloadable "
+        "model-comparison worksheet.\n\n"
+        "Each article links to the pillar and to one product page. The worksheet is "
+        "ungated for the first month, then gated once we see which articles rank.",
+        result="9,450 sessions",
+        age=13,
+        lead=10,
+    ),
+    DemoBrief(
+        "Paid social test: LinkedIn conversation ads vs sponsored content",
+        "done",
+        "ben",
+        launch=-60,
+        owner="ben",
+        priority="P2",
+        objective="Find out which LinkedIn format gets a lead under £180 for the "
+        "budget-planning guide, with £15k split evenly between the two formats.",
+        audience="Marketing directors and heads of marketing operations at target "
+        "accounts, matched through HubSpot lists.",
+        key_message="Stop reconciling spend in spreadsheets at month end.",
+        channels="LinkedIn",
+        kpi="cost_per_lead",
+        target="£180",
+        budget=15000,
+        line="Paid social",
+        payee="LinkedIn",
+        body="Four weeks, two ad sets of equal budget and audience. Conversation ads "
+        "offer the guide or a call with an ops specialist; sponsored content offers the "
+        "guide through a lead gen form.\n\n"
+        "We judge on cost per new contact, not clicks. The losing format is paused "
+        "after week three if it is more than 30% behind.",
+        result="£152 per lead (conversation ads £131, sponsored content £197)",
+    ),
+    DemoBrief(
+        "Newsletter redesign: modular template and a fortnightly cadence",
+        "done",
+        "ana",
+        launch=-80,
+        owner="chloe",
+        priority="P3",
+        objective="Lift the newsletter's click-through rate from 2.6% to 3.5% with a "
+        "shorter modular template and a fortnightly send.",
+        audience="The 18,000 subscribers of the customer and prospect newsletter.",
+        key_message="One useful idea per issue, readable in two minutes.",
+        channels="email",
+        kpi="email_click_through_rate",
+        target="3.5%",
+        budget=2000,
+        line="Email",
+        result="4.2%",
+    ),
+    DemoBrief(
+        "Pricing page test: annual billing shown by default",
+        "done",
+        "dev",
+        launch=-45,
+        owner="dev",
+        priority="P2",
+        objective="Raise the pricing page's conversion to demo or trial to 2.8% by "
+        "showing annual prices first.",
+        audience="Visitors to the pricing page, split 50/50.",
+        key_message="Annual billing saves two months.",
+        channels="website",
+        kpi="website_conversion_rate",
+        target="2.8%",
+        budget=6000,
+        line="Agency & freelance",
+        payee="Field Day",
+        result="3.1%",
+    ),
+    DemoBrief(
+        "Customer case study video: Northwind Logistics",
+        "done",
+        "chloe",
+        launch=-90,
+        owner="grace",
+        priority="P3",
+        objective="Give sales a two-minute customer video for late-stage deals in "
+        "logistics and lift the win rate in that segment.",
+        audience="Operations and finance buyers in open logistics opportunities.",
+        key_message="Northwind closed its books three days faster after moving budget "
+        "tracking out of spreadsheets.",
+        channels="sales enablement, YouTube, website",
+        kpi="win_rate",
+        target="25%",
+        budget=14000,
+        line="Content",
+        payee="Blink Video",
+        not_measured="Sales used the video in 14 late-stage deals but only three have "
+        "closed, too few to read a win rate; re-measure at the next quarterly review.",
+        lead=10,
+    ),
+    DemoBrief(
+        "Partner webinar with Segment: clean data for attribution",
+        "done",
+        "ben",
+        launch=-25,
+        owner="hiro",
+        priority="P3",
+        objective="Co-host a webinar with Segment and reach a 40% attendance rate from "
+        "a shared registrant list.",
+        audience="Segment customers in EMEA who use HubSpot or Salesforce.",
+        key_message="Attribution is only as good as the events you collect.",
+        channels="webinar, partner email",
+        kpi="webinar_attendance_rate",
+        target="40%",
+        budget=3000,
+        line="Webinars",
+        result="46%",
+        age=-2,
+    ),
+    DemoBrief(
+        "ABM pilot: top 50 manufacturing accounts",
+        "done",
+        "ben",
+        launch=-110,
+        owner="ben",
+        priority="P1",
+        objective="Prove that account-based advertising to 50 named manufacturing "
+        "accounts lifts MQL to SQL conversion above 30%.",
+        audience="Buying committees (marketing, finance, operations) at 50 named "
+        "manufacturers with 500+ employees.",
+        key_message="Manufacturers plan marketing like they plan production: see it all "
+        "before the quarter starts.",
+        channels="programmatic, LinkedIn, SDR outreach",
+        kpi="mql_to_sql_rate",
+        target="30%",
+        budget=18000,
+        line="Display & programmatic",
+        payee="Trade Desk",
+        body="The Trade Desk serves display to the 50 accounts' IP ranges for eight weeks "
+        "while SDRs run a four-touch sequence to named contacts.\n\n"
+        "Control group: 50 similar accounts get no ads and the same sequence. Farid pulls "
+        "MQL to SQL conversion for both groups from Salesforce at week ten.",
+        result="34% (control group: 19%)",
+        age=4,
+        lead=5,
+    ),
+    DemoBrief(
+        "Google Ads: competitor keyword test",
+        "done",
+        "ben",
+        launch=-70,
+        owner="ben",
+        priority="P3",
+        objective="Test whether bidding on the two main competitors' brand terms wins "
+        "deals at an acceptable cost per acquisition.",
+        audience="People searching for the two main competitors by name in the UK.",
+        key_message="The budget tool your finance team will also like.",
+        channels="paid search",
+        kpi="cost_per_acquisition",
+        target="£4,800",
+        budget=8000,
+        line="Paid search",
+        payee="Google",
+        result="£5,640",
+    ),
+    DemoBrief(
+        "ROI calculator on the website",
+        "done",
+        "dev",
+        launch=-120,
+        owner="dev",
+        priority="P3",
+        objective="Help evaluating buyers build the business case themselves and shorten "
+        "the sales cycle for deals that use it.",
+        audience="Prospects in open opportunities and visitors to the pricing page.",
+        key_message="See the payback period before you talk to sales.",
+        channels="website, sales enablement",
+        kpi="sales_cycle_length",
+        target="70 days",
+        budget=5000,
+        line="Agency & freelance",
+        not_measured="Only nine deals that used the calculator have closed; the median "
+        "cycle means little until about 30 have. Elif re-runs it in the next quarter.",
+        age=10,
+    ),
+    DemoBrief(
+        "Research report: State of Marketing Operations 2026",
+        "done_returned",
+        "elif",
+        launch=-160,
+        owner="chloe",
+        priority="P2",
+        objective="Publish original research from 400 marketing leaders and turn the "
+        "gated report into 400 MQLs.",
+        audience="Everyone in marketing.",
+        key_message="Most teams cannot say what a campaign cost until a month after it ended.",
+        channels="content, PR, email, paid social",
+        kpi="mqls_created",
+        target="400",
+        budget=9000,
+        line="Research",
+        body="YouGov fields a 15-minute survey to 400 UK marketing leaders; Elif analyses "
+        "it and Chloe writes the report with a freelance designer.\n\n"
+        "Launch: a press release through Brightfield PR, a webinar presenting the "
+        "findings, and gated downloads promoted on LinkedIn for six weeks.",
+        reason="The audience is everyone in marketing: name the roles and company sizes "
+        "the report is for, so YouGov can set the sample quotas.",
+        fix=(
+            (
+                "audience",
+                "Marketing directors, heads of marketing operations and CMOs at B2B "
+                "companies with 100 to 5,000 employees; quotas of 100 per size band.",
+            ),
+        ),
+        result="455 MQLs",
+        age=8,
+        lead=15,
+    ),
+    DemoBrief(
+        "Win-back nurture for closed-lost opportunities",
+        "done",
+        "farid",
+        launch=-55,
+        owner="ana",
+        priority="P3",
+        objective="Re-engage opportunities lost in the last year on price or timing and "
+        "convert returning MQLs to SQLs at 18% or better.",
+        audience="Contacts on opportunities closed lost for price or timing in the last 12 months.",
+        key_message="A lot has changed since we last spoke.",
+        channels="email, SDR outreach",
+        kpi="mql_to_sql_rate",
+        target="18%",
+        result="21%",
+    ),
+    DemoBrief(
+        "Customer advocacy: G2 review drive",
+        "done",
+        "chloe",
+        launch=-40,
+        owner="chloe",
+        priority="P4",
+        objective="Collect 60 new G2 reviews before the winter reports close, and keep "
+        "the customer NPS at 45 or above while asking.",
+        audience="Admins and power users at customers with NPS 9 or 10.",
+        key_message="Tell other marketers what it is really like.",
+        channels="email, in-app",
+        kpi="customer_nps",
+        target="45",
+        budget=2500,
+        line="Brand",
+        payee="Printed",
+        result="47",
+    ),
+    DemoBrief(
+        "Product launch: spring release paid social campaign",
+        "done",
+        "grace",
+        launch="spring",
+        owner="ben",
+        priority="P1",
+        objective="Launch the spring release to target accounts on LinkedIn and Meta and "
+        "create 500 MQLs over the three launch months.",
+        audience="Marketing and finance leaders at target accounts, and lookalikes of "
+        "recent closed-won contacts.",
+        key_message="Plan next quarter's marketing in an afternoon, not a fortnight.",
+        channels="LinkedIn, Meta, website",
+        kpi="mqls_created",
+        target="500",
+        budget=24000,
+        line="Paid social",
+        campaign="Spring launch",
+        body="Three waves over three months: launch video and product tour, then customer "
+        "proof, then an offer for a planning workshop.\n\n"
+        "Creative from Northbound; landing pages built in Webflow by Field Day. Ben "
+        "reviews cost per lead weekly and moves budget between LinkedIn and Meta.",
+        result="530 MQLs",
+        age=45,
+        lead=10,
+    ),
+    # -- in flight ----------------------------------------------------------------------
+    DemoBrief(
+        "Annual customer conference",
+        "in_flight",
+        "hiro",
+        launch="conference",
+        owner="hiro",
+        priority="P1",
+        objective="Bring 600 customers and prospects together for a day at ExCeL London "
+        "and create 180 MQLs from prospects who attend.",
+        audience="Customers' marketing and operations teams, and prospects in open "
+        "opportunities or target accounts.",
+        key_message="Plan, spend and prove it: one operating rhythm for marketing.",
+        channels="events, email, paid social, PR",
+        kpi="mqls_created",
+        target="180",
+        budget=60000,
+        line="Events",
+        campaign="Annual conference",
+        body="One day, two stages, 24 sessions, with a partner expo. Customers speak in "
+        "most sessions; the keynote launches the forecasting release.\n\n"
+        "Registration opens ten weeks out on Cvent. Prospect invitations go through SDRs "
+        "and a LinkedIn campaign to target accounts; customers are invited by their "
+        "customer success managers.\n\n"
+        "After the day: session recordings gated on the website, a follow-up sequence by "
+        "track, and a prospect list for SDRs within 48 hours.",
+        result="204 MQLs",
+        lead=40,
+    ),
+    DemoBrief(
+        "Q4 webinar series: AI in B2B marketing",
+        "in_flight",
+        "hiro",
+        launch=-8,
+        owner="hiro",
+        priority="P2",
+        objective="Run three webinars on practical AI use in marketing teams with a 40% "
+        "attendance rate.",
+        audience=_ICP + ".",
+        key_message="AI is a tool for the team you have, not a replacement for it.",
+        channels="webinar, email, LinkedIn",
+        kpi="webinar_attendance_rate",
+        target="40%",
+        budget=5000,
+        line="Webinars",
+    ),
+    DemoBrief(
+        "Paid social: retarget conference attendees",
+        "in_flight",
+        "ben",
+        launch=-5,
+        owner="ben",
+        priority="P2",
+        objective="Keep conference prospects warm with session highlights until their "
+        "SDR follow-up, at under £150 a lead.",
+        audience="Prospects who registered for the conference, matched as a HubSpot list.",
+        key_message="Missed a session? Watch the three everyone is talking about.",
+        channels="LinkedIn, Meta",
+        kpi="cost_per_lead",
+        target="£150",
+        budget=6000,
+        line="Paid social",
+    ),
+    DemoBrief(
+        "Year-end customer newsletter: product highlights",
+        "in_flight",
+        "chloe",
+        launch=-2,
+        owner="chloe",
+        priority="P4",
+        objective="Remind customers what shipped this year and drive clicks to the three "
+        "features fewest customers use.",
+        audience="All customer contacts opted in to product news.",
+        channels="email",
+        kpi="email_click_through_rate",
+        target="3.5%",
+    ),
+    DemoBrief(
+        "SEO refresh: 40 decaying blog posts",
+        "in_flight",
+        "chloe",
+        launch=-12,
+        owner="chloe",
+        priority="P3",
+        objective="Recover 5,000 monthly organic sessions lost from posts that dropped off "
+        "the first page this year.",
+        audience="Marketers searching for budgeting, planning and attribution how-tos.",
+        channels="SEO, blog",
+        kpi="organic_sessions",
+        target="5,000",
+        budget=4000,
+        line="Content",
+    ),
+    DemoBrief(
+        "Battle cards for the two main competitors",
+        "in_flight",
+        "farid",
+        launch=-10,
+        owner="chloe",
+        priority="P2",
+        objective="Give account executives a one-page answer to the objections Gong "
+        "hears most, and lift the win rate against both competitors to 27%.",
+        audience="Account executives and SDRs.",
+        key_message="Where we win, and how to say it in one sentence.",
+        channels="sales enablement",
+        kpi="win_rate",
+        target="27%",
+    ),
+    DemoBrief(
+        "LinkedIn thought leadership: CMO video series",
+        "in_flight",
+        "grace",
+        launch=-6,
+        owner="grace",
+        priority="P3",
+        objective="Build our CMO's following with six short videos and a 4.5x return on "
+        "the promotion spend.",
+        audience="CMOs and marketing directors at target accounts.",
+        channels="LinkedIn, video",
+        kpi="return_on_ad_spend",
+        target="4.5x",
+        budget=7000,
+        line="Paid social",
+        payee="LinkedIn",
+    ),
+    DemoBrief(
+        "Demo request: shorter form test",
+        "in_flight",
+        "dev",
+        launch=-4,
+        owner="dev",
+        priority="P2",
+        objective="Cut the demo form from nine fields to four, enrich the rest, and lift "
+        "the website conversion rate to 3.2%.",
+        audience="Visitors who open the demo request page.",
+        channels="website",
+        kpi="website_conversion_rate",
+        target="3.2%",
+    ),
+    DemoBrief(
+        "Website chatbot: qualify pricing page visitors",
+        "in_flight",
+        "ben",
+        launch=-14,
+        owner="dev",
+        priority="P3",
+        objective="Route pricing page visitors who match the ideal customer profile to a "
+        "live SDR, and raise MQL to SQL conversion to 25%.",
+        audience="Pricing page visitors from companies with 200+ employees.",
+        channels="website, chat",
+        kpi="mql_to_sql_rate",
+        target="25%",
+        budget=2000,
+        line="Tools & software",
+    ),
+    # -- approved: at risk, overdue, and on track ------------------------------------
+    DemoBrief(
+        "Holiday gifting for the top 40 open opportunities",
+        "approved_late",
+        "farid",
+        launch=2,
+        owner="grace",
+        priority="P1",
+        objective="Send a branded gift and a handwritten note to the buying committees "
+        "of the 40 largest open opportunities, and close 30% of them this quarter.",
+        audience="Champions and economic buyers in the 40 largest open opportunities.",
+        channels="direct mail, sales enablement",
+        kpi="win_rate",
+        target="30%",
+        budget=8000,
+        line="Brand",
+    ),
+    DemoBrief(
+        "December product webinar: the reporting release",
+        "approved_late",
+        "hiro",
+        launch=3,
+        owner="hiro",
+        priority="P2",
+        objective="Show customers the new reporting release live, with 40% of "
+        "registrants attending.",
+        audience="Customer admins and power users.",
+        channels="webinar, in-app, email",
+        kpi="webinar_attendance_rate",
+        target="40%",
+        budget=1500,
+        line="Webinars",
+    ),
+    DemoBrief(
+        "Year-end paid search: budget-season keywords",
+        "approved_late",
+        "ben",
+        launch=4,
+        owner="ben",
+        priority="P2",
+        objective="Catch marketing leaders planning next year's budget while they search, "
+        "at a cost per acquisition under £4,500.",
+        audience="UK searchers for marketing budget templates and planning tools.",
+        channels="paid search",
+        kpi="cost_per_acquisition",
+        target="£4,500",
+        budget=7000,
+        line="Paid search",
+    ),
+    DemoBrief(
+        "Customer story landing pages",
+        "approved_late",
+        "chloe",
+        launch=-3,
+        owner="dev",
+        priority="P2",
+        objective="Turn the three newest case studies into landing pages for paid "
+        "traffic, converting at 2.8%.",
+        audience="Visitors from paid social and search in the three customers' industries.",
+        channels="website, paid social",
+        kpi="website_conversion_rate",
+        target="2.8%",
+        budget=3000,
+        line="Agency & freelance",
+    ),
+    DemoBrief(
+        "Partner webinar with Gong: forecasting that sales trusts",
+        "approved_late",
+        "ben",
+        launch=-1,
+        owner="hiro",
+        priority="P3",
+        objective="Reach Gong's customer base with a joint session and a 40% attendance rate.",
+        audience="Gong customers in sales and revenue operations.",
+        channels="webinar, partner email",
+        kpi="webinar_attendance_rate",
+        target="40%",
+    ),
+    DemoBrief(
+        "ABM wave 2: healthcare SaaS accounts",
+        "approved",
+        "ben",
+        launch=27,
+        owner="ben",
+        priority="P1",
+        objective="Repeat the manufacturing ABM pilot for 60 healthcare software "
+        "accounts and convert MQLs to SQLs at 28%.",
+        audience="Buying committees at 60 named healthcare software companies.",
+        key_message="Compliance-ready marketing operations.",
+        channels="programmatic, LinkedIn, direct mail",
+        kpi="mql_to_sql_rate",
+        target="28%",
+        budget=20000,
+        line="Display & programmatic",
+        body="Same design as the manufacturing pilot, which converted 34% against a 19% "
+        "control. Changes: a direct-mail touch in week two, and healthcare-specific "
+        "creative reviewed by legal.\n\n"
+        "Risk: the account list is not final until Farid has re-checked the open "
+        "opportunities in Salesforce.",
+    ),
+    DemoBrief(
+        "Field event: Manchester customer breakfast",
+        "resubmitted_approved",
+        "hiro",
+        launch=14,
+        owner="hiro",
+        priority="P3",
+        objective="Meet 40 customers and prospects in the North West over breakfast and "
+        "create 40 MQLs from the prospects.",
+        audience="Customers and prospects within an hour of Manchester.",
+        channels="events, email",
+        kpi="mqls_created",
+        reason="No KPI target and no venue budget yet: say how many MQLs it should make "
+        "and which events line pays for it.",
+        fix=(("kpi_target", "40"), ("budget_requested", "6000"), ("line", "Events")),
+    ),
+    DemoBrief(
+        "Pricing page: localised euro pricing",
+        "approved",
+        "dev",
+        launch=18,
+        owner="dev",
+        priority="P3",
+        objective="Show prices in euros to visitors from the eurozone and lift their "
+        "conversion rate to the UK level of 2.8%.",
+        audience="Pricing page visitors from eurozone countries.",
+        channels="website",
+        kpi="website_conversion_rate",
+        target="2.8%",
+        age=2,
+    ),
+    DemoBrief(
+        "Trial onboarding emails: rebuild the nurture",
+        "approved",
+        "ana",
+        launch=12,
+        owner="ana",
+        priority="P2",
+        objective="Rewrite the seven-email trial nurture around the three actions that "
+        "predict conversion, and lift its click-through rate to 4%.",
+        audience="Everyone who starts a free trial.",
+        channels="email, in-app",
+        kpi="email_click_through_rate",
+        target="4%",
+        age=-3,
+    ),
+    # -- submitted: fresh, waiting too long, overdue, resubmitted ------------------
+    DemoBrief(
+        "Webinar: marketing ops benchmark results",
+        "waiting",
+        "elif",
+        launch=20,
+        priority="P2",
+        objective="Present the benchmark findings to survey respondents and prospects and "
+        "create 250 MQLs.",
+        audience="Survey respondents and " + _ICP[0].lower() + _ICP[1:] + ".",
+        channels="webinar, email, LinkedIn",
+        kpi="mqls_created",
+        target="250",
+        budget=2500,
+        line="Webinars",
+        age=2,
+    ),
+    DemoBrief(
+        "Sponsored newsletter placements: marketing trade press",
+        "waiting",
+        "ben",
+        launch=15,
+        priority="P3",
+        objective="Test three sponsored placements in marketing newsletters at under £200 a lead.",
+        audience="Subscribers of three UK marketing newsletters.",
+        channels="newsletter sponsorship",
+        kpi="cost_per_lead",
+        target="£200",
+        budget=6000,
+        line="Display & programmatic",
+    ),
+    DemoBrief(
+        "Trial conversion campaign: in-product prompts",
+        "waiting",
+        "elif",
+        launch=22,
+        priority="P2",
+        objective="Lift trial-to-paid conversion to 12% with in-product prompts at the "
+        "three moments trial users stall.",
+        audience="Trial users in their first 14 days.",
+        channels="in-app, email",
+        kpi="trial_to_paid_rate",
+        target="12%",
+        age=4,
+    ),
+    DemoBrief(
+        "Regional roadshow: Dublin and Edinburgh",
+        "waiting",
+        "hiro",
+        launch=-2,
+        priority="P2",
+        objective="Take the conference highlights to Dublin and Edinburgh for customers "
+        "who could not travel, and create 60 MQLs.",
+        audience="Customers and prospects in Ireland and Scotland.",
+        channels="events, email",
+        kpi="mqls_created",
+        target="60",
+        budget=12000,
+        line="Events",
+        age=16,
+    ),
+    DemoBrief(
+        "Q1 paid search: always-on budget-holder campaign",
+        "submitted",
+        "ben",
+        launch=29,
+        priority="P2",
+        objective="Keep a steady flow of budget-holder searches through Q1 at a cost per "
+        "acquisition under £4,800.",
+        audience="UK searchers for marketing budget, planning and spend tracking software.",
+        channels="paid search",
+        kpi="cost_per_acquisition",
+        target="£4,800",
+        budget=12000,
+    ),
+    DemoBrief(
+        "Case study: Fernhill Health",
+        "submitted",
+        "chloe",
+        launch=19,
+        priority="P3",
+        objective="Publish a written case study with Fernhill Health for healthcare opportunities.",
+        audience="Healthcare prospects in open opportunities.",
+        channels="content, sales enablement",
+        kpi="win_rate",
+        budget=3000,
+        line="Content",
+        age=1,
+    ),
+    DemoBrief(
+        "Integrations directory on the website",
+        "submitted",
+        "dev",
+        launch=30,
+        priority="P3",
+        objective="Publish a page per integration so people searching for 'HubSpot "
+        "budget tracking' and similar find us: 3,000 organic sessions a month.",
+        audience="Searchers for integrations between their tools and a budgeting tool.",
+        channels="website, SEO",
+        kpi="organic_sessions",
+        target="3,000",
+    ),
+    DemoBrief(
+        "Product launch keynote: spring release",
+        "submitted",
+        "grace",
+        launch=35,
+        priority="P1",
+        objective="Launch the spring release with a live keynote and 1,500 registrants.",
+        audience="Customers, prospects in open opportunities, analysts and press.",
+        key_message="Forecast the quarter before it happens.",
+        channels="events, PR, email, paid social",
+        kpi="mqls_created",
+        target="350",
+        budget=15000,
+        line="Brand",
+        line_early=45,
+        body="A 40-minute streamed keynote from a studio in London, then three breakout "
+        "demos. PR briefings under embargo the week before.\n\n"
+        "The launch moved from December to the new year when engineering re-planned the "
+        "release; the brief still names the old quarter's brand line.",
+    ),
+    DemoBrief(
+        "G2 category leader campaign",
+        "resubmitted",
+        "grace",
+        launch=16,
+        priority="P2",
+        objective="Use the G2 leader badge in paid social and email while it is new.",
+        audience="Prospects in open opportunities and target accounts.",
+        channels="paid social, email, website",
+        kpi="website_conversion_rate",
+        budget=5000,
+        line="Paid social",
+        reason="No KPI target, and the creative cannot use the badge before G2's embargo "
+        "lifts; add a target and check the date with G2.",
+        fix=(("kpi_target", "3%"),),
+    ),
+    DemoBrief(
+        "Direct mail to 25 strategic accounts",
+        "resubmitted",
+        "farid",
+        launch=11,
+        priority="P2",
+        objective="Open conversations with 25 strategic accounts that have never engaged, "
+        "and book meetings with a third of them.",
+        audience="Economic buyers at 25 strategic accounts chosen with sales leadership.",
+        channels="direct mail, SDR outreach",
+        kpi="mql_to_sql_rate",
+        target="33%",
+        reason="The parcels would land between Christmas and New Year, when offices are "
+        "empty; move the launch into the second week of January.",
+        fix=(("launch", 14),),
+        age=-1,
+    ),
+    # -- drafts: ideas, incomplete, overdue, returned -------------------------------
+    DemoBrief("Podcast sponsorship", "idea", "grace", priority="P4", age=3),
+    DemoBrief(
+        "Competitor comparison pages",
+        "idea",
+        "dev",
+        channels="website, SEO",
+        age=6,
+    ),
+    DemoBrief(
+        "Community Slack group for marketing ops leaders",
+        "idea",
+        "ana",
+        objective="Start a community where marketing ops leaders swap templates and "
+        "processes; a long-term source of referrals.",
+        age=1,
+    ),
+    DemoBrief("Analyst briefing programme", "idea", "elif", priority="P3", age=9),
+    DemoBrief(
+        "Video testimonials at the customer conference",
+        "idea",
+        "chloe",
+        priority="P3",
+        objective="Film ten short customer testimonials at the conference for the website "
+        "and sales.",
+        audience="Prospects in evaluation.",
+        channels="video, website",
+        age=14,
+    ),
+    DemoBrief(
+        "LinkedIn ads to intent-surge accounts",
+        "idea",
+        "ben",
+        launch=23,
+        priority="P2",
+        objective="Serve LinkedIn ads to accounts 6sense shows researching our category.",
+        channels="LinkedIn",
+        kpi="intent_engagement_rate",
+        target="15%",
+        age=4,
+    ),
+    DemoBrief(
+        "Developer newsletter",
+        "idea",
+        "dev",
+        launch=30,
+        priority="P4",
+        objective="A monthly newsletter for the developers who build on our API.",
+        audience="Developers with an API key.",
+        channels="email",
+        age=2,
+    ),
+    DemoBrief(
+        "End-of-quarter partner referral promotion",
+        "draft_overdue",
+        "farid",
+        launch=-3,
+        priority="P2",
+        objective="Pay partners a double referral fee for deals registered this quarter.",
+        audience="Agency and consultancy partners.",
+        channels="partner email",
+        kpi="mqls_created",
+        target="50",
+    ),
+    DemoBrief(
+        "Paid social: Meta lookalike audience test",
+        "returned",
+        "ben",
+        launch=15,
+        priority="P3",
+        objective="Test Meta lookalike audiences built from customers for the budgeting guide.",
+        audience="Lookalikes of our customer list.",
+        channels="Meta",
+        kpi="cost_per_lead",
+        target="£120",
+        budget=4000,
+        line="Paid social",
+        reason="Meta lookalikes have not reached IT or finance buyers in past tests; show "
+        "the targeting and how the test will be read before we spend on it.",
+        age=1,
+    ),
+    DemoBrief(
+        "Webinar: GDPR for marketers",
+        "returned_fixed",
+        "ana",
+        launch=12,
+        priority="P3",
+        objective="Explain what changes in consent and data retention mean for B2B "
+        "marketing teams, and create 120 MQLs.",
+        audience=_ICP + ".",
+        channels="webinar, email",
+        kpi="mqls_created",
+        target="120",
+        reason="The date clashes with the reporting release webinar; choose another week "
+        "and name a speaker from legal.",
+        fix=(
+            ("launch", 20),
+            ("body", "Speaker: our data protection officer, with Ana moderating."),
+        ),
+    ),
+    DemoBrief(
+        "Billboard near Old Street roundabout",
+        "returned",
+        "grace",
+        launch=28,
+        priority="P4",
+        objective="Put the brand in front of London's tech workers for a month.",
+        audience="Commuters through Old Street.",
+        channels="out of home",
+        kpi="organic_sessions",
+        target="2,000",
+        budget=45000,
+        reason="£45k is three times the quarter's brand line, and branded search is the "
+        "only measure we have; bring a smaller test and a way to read it.",
+        age=3,
+    ),
+    DemoBrief(
+        "Customer referral programme",
+        "idea",
+        "farid",
+        launch=40,
+        priority="P2",
+        objective="Launch a referral programme that pays customers a credit for every "
+        "referred deal, and create 60 MQLs in its first quarter.",
+        audience="Customer admins and champions with NPS 9 or 10.",
+        key_message="Know a team that still runs budgets in spreadsheets?",
+        channels="email, in-app, customer success",
+        kpi="mqls_created",
+        target="60",
+        body="Referrals go through a HubSpot form; customer success confirms each one. "
+        "Credit is applied at renewal.\n\n"
+        "Open question for finance: does the credit count as a discount or as "
+        "marketing spend?",
+        age=1,
+    ),
+    # -- cancelled ------------------------------------------------------------------
+    DemoBrief(
+        "Hackathon sponsorship: RevOps Hack London",
+        "cancelled_draft",
+        "ana",
+        priority="P4",
+        objective="Sponsor the RevOps hackathon and run a challenge on our API.",
+        channels="events, community",
+        reason="The organisers moved it to June; revisit it in the Q2 plan.",
+    ),
+    DemoBrief(
+        "TikTok awareness test",
+        "cancelled_submitted",
+        "grace",
+        launch=10,
+        priority="P4",
+        objective="Test short-form video on TikTok for brand awareness among younger marketers.",
+        audience="Marketing managers aged 25 to 34.",
+        channels="TikTok",
+        kpi="website_conversion_rate",
+        target="1%",
+        reason="Our buyers are not there; agreed with Grace to put the money into "
+        "LinkedIn video instead.",
+    ),
+    DemoBrief(
+        "Print ad: trade magazine budget-season issue",
+        "cancelled_approved",
+        "grace",
+        launch=8,
+        owner="grace",
+        priority="P3",
+        objective="A full-page ad in the budget-season issue of a marketing trade magazine.",
+        audience="The magazine's 30,000 print readers.",
+        channels="print",
+        kpi="organic_sessions",
+        target="1,000",
+        budget=6500,
+        line="Brand",
+        reason="The publisher cancelled the special issue; the money goes back to the brand line.",
+    ),
+    DemoBrief(
+        "Drift chat playbooks refresh",
+        "cancelled_in_flight",
+        "ben",
+        launch=-30,
+        owner="ben",
+        priority="P3",
+        objective="Rewrite the Drift playbooks for the new pricing and lift chat-sourced "
+        "MQL to SQL conversion.",
+        audience="Website visitors who open the chat.",
+        channels="chat, website",
+        kpi="mql_to_sql_rate",
+        target="20%",
+        reason="Drift is being decommissioned; the playbooks move to Intercom with the "
+        "website chatbot brief.",
+    ),
+    DemoBrief(
+        "Summer product tour webinar",
+        "cancelled_submitted",
+        "hiro",
+        launch=18,
+        priority="P4",
+        objective="A live tour of the product for prospects over the summer.",
+        audience="Prospects who downloaded a guide this year.",
+        channels="webinar",
+        kpi="webinar_attendance_rate",
+        target="35%",
+        reason="A duplicate of the Q4 webinar series brief, which now includes a product tour.",
+        age=20,
+    ),
+)
+
+
+def _weekday_on_or_before(day: date) -> date:
+    while day.weekday() >= 5:
+        day -= timedelta(days=1)
+    return day
+
+
+def _conference_day(plan: LedgerPlan, today: date) -> date | None:
+    """The latest annual conference that has happened: mid-period, where the ledger
+    puts its invoices."""
+    days = [
+        _weekday_on_or_before(p.starts_on + timedelta(days=p.days // 2))
+        for spec, p, _id in plan.lines
+        if spec.channel == "Events" and spec.campaign == "Annual conference"
+    ]
+    past = [d for d in days if d <= add_working_days(today, -3)]
+    return max(past) if past else None
+
+
+def _spring_day(plan: LedgerPlan, today: date) -> date | None:
+    """The second Tuesday of the latest spring campaign's first month, if it is well past."""
+    firsts: dict[int, date] = {}
+    for spec, p, _id in plan.lines:
+        if spec.channel == "Paid social" and spec.campaign == "Spring launch":
+            year = p.starts_on.year
+            firsts[year] = min(firsts.get(year, p.starts_on), p.starts_on)
+    launches = [start + timedelta(days=(1 - start.weekday()) % 7 + 7) for start in firsts.values()]
+    past = [d for d in launches if d <= add_working_days(today, -70)]
+    return max(past) if past else None
+
+
+_ANCHORS = {"conference": _conference_day, "spring": _spring_day}
+
+
+def _launch_day(today: date, working_days: int) -> date:
+    """The launch that many working days from today, kept out of the Christmas break
+    (24 December to 1 January): a launch well ahead moves on by whole weeks to after
+    it, one already past back by whole weeks to before it. Launches within the at-risk
+    window stay put."""
+    day = add_working_days(today, working_days)
+
+    def in_break(d: date) -> bool:
+        return (d.month == 12 and d.day >= 24) or (d.month == 1 and d.day == 1)
+
+    step = 7 if working_days >= 10 else -7 if working_days < 0 else 0
+    while step and in_break(day):
+        day += timedelta(days=step)
+    return day
+
+
+@dataclass
+class _BriefPlan:
+    """One demo brief with its dates worked out: launch, story and timed steps."""
+
+    spec: DemoBrief
+    launch: date | None
+    story: str
+    steps: list[tuple[datetime, str]]
+    raw: dict[str, Any]
+    fix: dict[str, Any]
+    line_id: int | None
+    brief_id: int = 0
+
+
+def _plan_brief(
+    spec: DemoBrief, plan: LedgerPlan, today: date, rng: random.Random
+) -> _BriefPlan | None:
+    """Dates, timed steps and form values of one brief; ``None`` when the ledger holds
+    no period for an anchored launch."""
+    story = spec.story
+    if isinstance(spec.launch, str):
+        launch = _ANCHORS[spec.launch](plan, today)
+        if launch is None:
+            return None
+        if spec.launch == "conference" and working_days_between(launch, today) >= 20:
+            story = "done"
+    elif spec.launch is None:
+        launch = None
+    else:
+        launch = _launch_day(today, spec.launch)
+    actions = [action for action, _base, _offset in STORIES[story]]
+    latest = add_working_days(today, -1)
+    days: list[tuple[str, date]] = []
+    for action, base, offset in STORIES[story]:
+        if base == "T":
+            day = add_working_days(today, offset - spec.age)
+        else:
+            assert launch is not None, spec.title
+            shift = spec.age if action in ("done", "cancel") else 0
+            if offset < 0:
+                shift = -spec.lead
+            day = add_working_days(launch, offset + shift)
+        days.append((action, min(day, latest)))
+
+    steps: list[tuple[datetime, str]] = []
+    for action, day in days:
+        at = datetime.combine(day, time(8, 30)) + timedelta(minutes=rng.randrange(0, 540))
+        if steps and at <= steps[-1][0]:
+            at = steps[-1][0] + timedelta(minutes=rng.randrange(4, 50))
+        steps.append((at, action))
+
+    line_id = None
+    if spec.line and launch is not None:
+        line_id = plan.line_for(spec.line, launch - timedelta(days=spec.line_early), spec.campaign)
+    raw: dict[str, Any] = {
+        "title": spec.title,
+        "requester": spec.requester,
+        "priority": spec.priority,
+        "objective": spec.objective,
+        "audience": spec.audience,
+        "key_message": spec.key_message,
+        "channels": spec.channels,
+        "launch_date": launch.isoformat() if launch else None,
+        "kpi": spec.kpi,
+        "kpi_target": spec.target,
+        "body": spec.body,
+    }
+    if spec.owner and "assign" not in actions:
+        raw["owner"] = spec.owner
+    # An approved brief that asks for money names a line covering its launch; when the
+    # plan holds none (a launch in a fiscal year not yet planned) it asks for none.
+    if spec.budget and (line_id is not None or "approve" not in actions):
+        raw["budget_requested"] = str(spec.budget)
+        if line_id is not None:
+            raw["budget_line"] = f"#{line_id}"
+    else:
+        line_id = None
+
+    fix: dict[str, Any] = {}
+    for name, value in spec.fix:
+        if name == "launch":
+            fix["launch_date"] = _launch_day(today, int(value)).isoformat()
+        elif name == "line":
+            found = plan.line_for(str(value), launch) if launch else None
+            if found is None:
+                fix.pop("budget_requested", None)
+            else:
+                fix["budget_line"] = f"#{found}"
+                line_id = found
+        else:
+            fix[name] = value
+    return _BriefPlan(spec, launch, story, steps, raw, fix, line_id)
+
+
+def _clock_at(when: datetime) -> tuple[Callable[[], date], Callable[[], datetime]]:
+    day = when.date()
+    return (lambda: day), (lambda: when)
+
+
+def _brief_step(ws: Workspace, bp: _BriefPlan, action: str) -> None:
+    spec = bp.spec
+    if action == "create":
+        bp.brief_id = briefs.create(ws, bp.raw).id
+    elif action == "fix":
+        briefs.update(ws, bp.brief_id, bp.fix, expected_version=None)
+    elif action == "assign":
+        assert spec.owner is not None, spec.title
+        briefs.assign(ws, bp.brief_id, spec.owner)
+    elif action in ("return", "cancel"):
+        briefs.move(ws, bp.brief_id, action, reason=spec.reason)
+    elif action == "done":
+        briefs.move(ws, bp.brief_id, "done", result=spec.result, not_measured=spec.not_measured)
+    else:
+        briefs.move(ws, bp.brief_id, action)
+
+
+def _link_spend(plan: LedgerPlan, bp: _BriefPlan, today: date, rng: random.Random) -> None:
+    """Mark the invoices that paid for a launched brief: its line's channel (and
+    campaign), from its approval until it finished (or today), up to about its budget."""
+    spec = bp.spec
+    if bp.line_id is None or not spec.budget:
+        return
+    when = {action: at.date() for at, action in bp.steps}
+    if "start" not in when or "approve" not in when:
+        return
+    start = when["approve"]
+    end = when.get("done") or when.get("cancel") or today
+    channel = next((s.channel, s.campaign) for s, _p, i in plan.lines if i == bp.line_id)
+    lines = {i for s, _p, i in plan.lines if (s.channel, s.campaign) == channel}
+    cap = spec.budget * 100 * rng.uniform(0.8, 0.97)
+    total = 0
+    for entry in plan.spends:
+        if (
+            entry.brief is None
+            and entry is not plan.misposted
+            and entry.amount > 0
+            and entry.line_id in lines
+            and start <= entry.on <= end
+            and spec.payee.lower() in entry.payee.name.lower()
+            and total + entry.amount <= cap
+        ):
+            entry.brief = bp.brief_id
+            total += entry.amount
+
+
+def _load_briefs(ws: Workspace, today: date, plan: LedgerPlan) -> int:
+    """Create the demo briefs and walk each through its story with the real brief
+    service, with the workspace clock set to the moment of each step; then link the
+    invoices of the launched ones (``plan.spends``, imported afterwards) to them.
+
+    The steps of all briefs run in time order, so the audit log reads as it happened.
+    Every guard applies, under the default :class:`BriefPolicy` whatever the config
+    says, so the stories hold for any team's thresholds.
+    """
+    rng = random.Random("mops demo briefs")
+    planned = [bp for spec in BRIEFS if (bp := _plan_brief(spec, plan, today, rng)) is not None]
+    events = sorted(
+        (at, index, step, action)
+        for index, bp in enumerate(planned)
+        for step, (at, action) in enumerate(bp.steps)
+    )
+    saved = (ws.today_fn, ws.now_fn, ws.brief_policy)
+    try:
+        ws.brief_policy = BriefPolicy()
+        for at, index, _step, action in events:
+            ws.today_fn, ws.now_fn = _clock_at(at)
+            _brief_step(ws, planned[index], action)
+    finally:
+        ws.today_fn, ws.now_fn, ws.brief_policy = saved
+    plan.spends.sort(key=lambda s: s.on)
+    for bp in planned:
+        _link_spend(plan, bp, today, rng)
+    return len(planned)
+
+
+# ---------------------------------------------------------------------------
 # Use cases
 # ---------------------------------------------------------------------------
 
@@ -2094,15 +3515,24 @@ def _count(ws: Workspace, table: str) -> int:
 
 
 def is_empty(ws: Workspace) -> bool:
-    """True when the workspace holds no people, tools, integrations, KPIs, budget lines
-    or spend entries."""
-    tables = ("people", "tools", "integrations", "kpis", "budget_lines", "spend_entries")
+    """True when the workspace holds no people, tools, integrations, KPIs, budget lines,
+    spend entries or briefs."""
+    tables = (
+        "people",
+        "tools",
+        "integrations",
+        "kpis",
+        "budget_lines",
+        "spend_entries",
+        "briefs",
+    )
     return all(_count(ws, table) == 0 for table in tables)
 
 
 def wipe(ws: Workspace) -> None:
-    """Delete every spend entry, period close, import profile, budget line, KPI, person,
-    tool, integration and audit entry, in one transaction.
+    """Delete every spend entry, period close, import profile, brief and its
+    transitions, budget line, KPI, person, tool, integration, renewal decision, snoozed
+    inbox item and audit entry, in one transaction.
 
     Used by ``mops demo --force``. Workspace settings (the currency) stay.
     """
@@ -2110,6 +3540,8 @@ def wipe(ws: Workspace) -> None:
 
     from mops_tui.store.models import (
         AuditEntry,
+        Brief,
+        BriefTransition,
         BudgetLine,
         ImportProfile,
         Integration,
@@ -2117,19 +3549,27 @@ def wipe(ws: Workspace) -> None:
         KpiVersionRow,
         PeriodClose,
         Person,
+        RenewalDecision,
+        Snooze,
         SpendEntry,
         Tool,
     )
 
     with ws.transaction() as s:
         # Children before parents: reversals and corrections point at other entries,
-        # entries at lines and tools, lines at tools and people; versions point at
-        # KPIs, KPIs at their successor, at tools and at people; integrations point at
-        # tools, tools at people.
+        # entries at lines, tools and briefs (no foreign key), lines at tools and
+        # people; transitions point at briefs, briefs at people, KPIs and lines;
+        # versions point at KPIs, KPIs at their successor, at tools and at people;
+        # integrations and renewal decisions point at tools, tools at people. Snoozes
+        # name inbox items by id, which mean nothing once the records are gone.
         s.execute(delete(AuditEntry))
+        s.execute(delete(Snooze))
+        s.execute(delete(RenewalDecision))
         s.execute(update(SpendEntry).values(reverses_id=None, corrects_id=None))
-        for ledger_model in (SpendEntry, PeriodClose, ImportProfile, BudgetLine):
+        for ledger_model in (SpendEntry, PeriodClose, ImportProfile):
             s.execute(delete(ledger_model))
+        for brief_model in (BriefTransition, Brief, BudgetLine):
+            s.execute(delete(brief_model))
         s.execute(delete(KpiVersionRow))
         s.execute(update(Kpi).values(successor_id=None))
         for model in (Kpi, Integration, Tool, Person):
@@ -2137,12 +3577,15 @@ def wipe(ws: Workspace) -> None:
 
 
 def load(ws: Workspace, *, scale: str = "standard") -> dict[str, int]:
-    """Load the demo team, stack, data flows, KPIs and budget ledger through the real
-    services.
+    """Load the demo team, stack, data flows, KPIs, budget ledger and brief queue
+    through the real services.
 
     Expects an empty workspace (see :func:`is_empty`); a name, handle or key already in
     use is refused by the services as usual. Returns how many people, tools, live
-    integrations, KPIs, budget lines and spend entries the workspace holds.
+    integrations, KPIs, budget lines, spend entries and briefs the workspace holds.
+
+    The briefs are created once the budget lines exist and before the spend is
+    imported, so the invoices of launched briefs carry their brief number.
 
     ``scale="large"`` adds :func:`mops_tui.services.scale.load_large`'s 100,000
     generated entries (and a third fiscal year of lines) before the months are closed,
@@ -2178,7 +3621,9 @@ def load(ws: Workspace, *, scale: str = "standard") -> dict[str, int]:
         stack.transition(ws, ids[name], values, expected_version=None)
 
     kpi_count = _load_kpis(ws, today)
-    ledger_counts = _load_ledger(ws, today, scale=scale)
+    plan = _plan_ledger(ws, today)
+    brief_count = _load_briefs(ws, today, plan)
+    ledger_counts = _book_ledger(ws, today, plan, scale=scale)
 
     return {
         "people": len(PEOPLE),
@@ -2186,4 +3631,5 @@ def load(ws: Workspace, *, scale: str = "standard") -> dict[str, int]:
         "integrations": len(INTEGRATIONS),
         "kpis": kpi_count,
         **ledger_counts,
+        "briefs": brief_count,
     }

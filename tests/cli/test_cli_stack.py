@@ -583,7 +583,7 @@ def test_demo_refuses_a_database_with_data_unless_forced(
     assert code == 0
     assert out.splitlines()[0] == (
         f"Demo workspace ready in {demo_db}: 8 people, 43 tools, 29 integrations, 19 KPIs, "
-        "254 budget lines, 2647 spend entries."
+        "254 budget lines, 2647 spend entries, 60 briefs."
     )
     assert count(demo_db, "SELECT COUNT(*) FROM people") == 8
     assert count(demo_db, "SELECT COUNT(*) FROM tools") == KNOWN_TOOLS
