@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from mops_tui import __version__
-from mops_tui.cliutil import EXIT_FAIL, EXIT_INVALID, EXIT_OK, Fail
+from mops_tui.cliutil import EXIT_FAIL, EXIT_INVALID, EXIT_OK, Fail, write_output
 from mops_tui.cliutil import money_text as _money_text
 from mops_tui.cliutil import out as _out
 from mops_tui.cliutil import read_file as _read_file
@@ -524,14 +524,7 @@ def _stack_export(args: argparse.Namespace, query: str) -> int:
 
     rows = stack.export_rows(ws, query)
     text = write_csv(stack.EXPORT_COLUMNS, rows)
-    if args.output:
-        try:
-            Path(args.output).write_text(text, encoding="utf-8")
-        except OSError as exc:
-            raise Fail(f"cannot write {args.output}: {exc.strerror}") from exc
-        print(f"Wrote {len(rows)} tools to {args.output}", file=sys.stderr)
-    else:
-        _write_data(text)
+    write_output(args.output, text, f"{len(rows)} tools")
     return EXIT_OK
 
 
@@ -964,14 +957,7 @@ def cmd_kpi(args: argparse.Namespace) -> int:
             views = kpis.list_kpis(ws, query)
             text = write_metricflow(views, ws.currency)
             count = len(views)
-        if args.output:
-            try:
-                Path(args.output).write_text(text, encoding="utf-8")
-            except OSError as exc:
-                raise Fail(f"cannot write {args.output}: {exc.strerror}") from exc
-            print(f"Wrote {count} KPIs to {args.output}", file=sys.stderr)
-        else:
-            _write_data(text)
+        write_output(args.output, text, f"{count} KPIs")
         return EXIT_OK
     # list
     query = " ".join(getattr(args, "query", []) or [])
@@ -1311,14 +1297,7 @@ def cmd_spend(args: argparse.Namespace) -> int:
 
         rows = ledger.export_rows(ws, query.strip())
         text = write_csv(ledger.EXPORT_COLUMNS, rows)
-        if args.output:
-            try:
-                Path(args.output).write_text(text, encoding="utf-8")
-            except OSError as exc:
-                raise Fail(f"cannot write {args.output}: {exc.strerror}") from exc
-            print(f"Wrote {len(rows)} entries to {args.output}", file=sys.stderr)
-        else:
-            _write_data(text)
+        write_output(args.output, text, f"{len(rows)} entries")
         return EXIT_OK
     # list
     entries = ledger.list_entries(ws, query.strip(), limit=max(1, args.limit))
@@ -1805,6 +1784,7 @@ def cmd_brief(args: argparse.Namespace) -> int:
 def _brief_show(ws: Workspace, brief_id: int, as_json: bool) -> int:
     from mops_tui import clitext
     from mops_tui.domain.briefs import status_label
+    from mops_tui.domain.text import visible
     from mops_tui.services import briefs
 
     found = briefs.detail(ws, brief_id)
@@ -1829,7 +1809,7 @@ def _brief_show(ws: Workspace, brief_id: int, as_json: bool) -> int:
         return EXIT_OK
     paint = clitext.Painter(clitext.colour_enabled())
     total = min(clitext.width(), 100)
-    label_w = 14
+    label_w = 17  # the longest label, "Cost per result", and two spaces
     lines: list[str] = []
 
     def field(label: str, value: str) -> None:
@@ -1881,7 +1861,8 @@ def _brief_show(ws: Workspace, brief_id: int, as_json: bool) -> int:
         )
     if b.body:
         lines.append(paint("Brief", "dim"))
-        lines.extend("  " + line for line in clitext.wrap(clitext.safe(b.body), 2, total))
+        body = visible(b.body, keep_newlines=True)
+        lines.extend(("  " + line).rstrip() for line in clitext.wrap(body, 2, total))
     lines.append(paint("History", "dim"))
     for t in found.transitions:
         moved = (f"{status_label(t.from_status)} → " if t.from_status else "") + status_label(

@@ -50,6 +50,25 @@ def out(text: str) -> None:
     sys.stdout.write(text if text.endswith("\n") or not text else text + "\n")
 
 
+def write_output(path: str | None, text: str, what: str, *, exact: bool = False) -> None:
+    """``text`` to the file ``path`` (saying what was written on stderr), or to stdout
+    (``exact`` keeps bytes as they are, for .ics; otherwise as ``write_data``, ending
+    with a newline)."""
+    if not exact and text and not text.endswith("\n"):
+        text += "\n"
+    if not path:
+        if exact:
+            sys.stdout.write(text)
+        else:
+            write_data(text)
+        return
+    try:
+        Path(path).write_bytes(text.encode("utf-8"))
+    except OSError as exc:
+        raise Fail(f"cannot write {path}: {exc.strerror}") from exc
+    print(f"Wrote {what} to {path}", file=sys.stderr)
+
+
 def write_data(text: str) -> None:
     """CSV or other data: exact into a pipe or file, made safe when it is a terminal."""
     if sys.stdout.isatty():

@@ -167,7 +167,7 @@ async def test_define_refused_then_activate_then_version_then_deprecate(
         # s follows the link to the successor.
         await pilot.press("s")
         await wait_until(
-            pilot, lambda: table(app).query == "mql_to_sql_rate" and table(app).is_settled
+            pilot, lambda: table(app).filter_text == "mql_to_sql_rate" and table(app).is_settled
         )
         assert table(app).current_row.key == "mql_to_sql_rate"
 

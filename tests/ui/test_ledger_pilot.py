@@ -108,7 +108,8 @@ async def test_log_spend_with_refusals_then_correct_it(app_factory, demo_db: Pat
         await wait_until(
             pilot,
             lambda: (
-                table(app, "entries").query == "webinar co" and table(app, "entries").is_settled
+                table(app, "entries").filter_text == "webinar co"
+                and table(app, "entries").is_settled
             ),
         )
         await pilot.press("c")

@@ -39,7 +39,7 @@ async def test_filter_as_you_type_and_clear(app_factory) -> None:
         await pilot.press("slash")
         assert isinstance(app.focused, Input)
         await pilot.press(*"sales")
-        await wait_until(pilot, lambda: table(app).query == "sales" and table(app).is_settled)
+        await wait_until(pilot, lambda: table(app).filter_text == "sales" and table(app).is_settled)
         names = {table(app).row_at(i).name for i in range(table(app).total)}
         assert "Salesforce Sales Cloud" in names
         assert "Canva" not in names
@@ -47,7 +47,7 @@ async def test_filter_as_you_type_and_clear(app_factory) -> None:
         assert app.focused is table(app)
         await pilot.press("escape")  # first Esc leaves the filter in place (focus on table)
         await pilot.press("slash", "escape")
-        await wait_until(pilot, lambda: table(app).query == "" and table(app).is_settled)
+        await wait_until(pilot, lambda: table(app).filter_text == "" and table(app).is_settled)
         assert table(app).total == 43
 
 

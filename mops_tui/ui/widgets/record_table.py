@@ -187,7 +187,7 @@ class RecordTable(ScrollView, Generic[R], can_focus=True):
         self.row_key = key
         self.sort_key = sort or next((c.key for c in columns if c.sortable), columns[0].key)
         self.descending = descending
-        self.query = ""
+        self.filter_text = ""
         self.total = 0
         self.page_size = page_size
         self.max_pages = max_pages
@@ -219,7 +219,7 @@ class RecordTable(ScrollView, Generic[R], can_focus=True):
             self.scroll_to(y=0, animate=False)
         self._load_count(
             self._generation,
-            self.query,
+            self.filter_text,
             self.sort_key,
             self.descending,
             self.cursor_row,
@@ -227,9 +227,9 @@ class RecordTable(ScrollView, Generic[R], can_focus=True):
         )
 
     def set_query(self, query: str) -> None:
-        if query == self.query:
+        if query == self.filter_text:
             return
-        self.query = query
+        self.filter_text = query
         self.cursor_row = 0
         self.scroll_to(y=0, animate=False)
         self.reload(keep_cursor=False)
@@ -353,7 +353,7 @@ class RecordTable(ScrollView, Generic[R], can_focus=True):
             if number not in self._pending:
                 self._pending.add(number)
                 self._load_page(
-                    self._generation, number, self.query, self.sort_key, self.descending
+                    self._generation, number, self.filter_text, self.sort_key, self.descending
                 )
             return None
         self._pages.move_to_end(number)
