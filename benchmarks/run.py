@@ -1,16 +1,18 @@
 """Startup and lookup timings for mops, each beside a baseline measured in the same run.
 
-    python benchmarks/run.py [--runs 7] [--db PATH]
+    python benchmarks/run.py [--runs 7] [--db PATH | --large]
 
 Figures (medians after one warm-up run):
 - ``python -c pass``: the floor for any command;
 - ``mops stack hubspot``: the quick SSH lookup, whole process;
-- TUI first paint: from process start until the Stack table's header is on screen,
+- ``mops today``: the morning inbox from every area, whole process;
+- TUI first paint: from process start until Home's inbox header is on screen,
   measured in a real pty at 120x40, beside a bare Textual app showing one DataTable
   measured by the same harness;
-- TUI ready: until the table shows its tool count (the data has loaded).
+- TUI ready: until Home shows its figures (the inbox has been ranked).
 
-It builds a demo database in a temporary folder unless ``--db`` is given. Machines are
+It builds a demo database in a temporary folder unless ``--db`` is given; ``--large``
+builds the large demo (100,000 spend entries) instead. Machines are
 noisy: read the ratios.
 """
 
@@ -84,6 +86,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--db", help="an existing mops database (default: a fresh demo)")
+    parser.add_argument("--large", action="store_true", help="use the large demo")
     args = parser.parse_args()
 
     # Measure what an installed mops runs: bytecode compiled once. (This machine sets
@@ -104,7 +107,10 @@ def main() -> int:
     env["MOPS_DB"] = str(db)
     if not args.db:
         subprocess.run(
-            [PY, "-m", "mops_tui", "demo"], env=env, check=True, stdout=subprocess.DEVNULL
+            [PY, "-m", "mops_tui", "demo", *(["--scale", "large"] if args.large else [])],
+            env=env,
+            check=True,
+            stdout=subprocess.DEVNULL,
         )
     mops = [PY, "-m", "mops_tui"]
     mops_bin = Path(PY).parent / "mops"
@@ -120,15 +126,17 @@ def main() -> int:
     floor = median(bench(lambda: timed([PY, "-c", "pass"], env), args.runs))
     lookup = median(bench(lambda: timed([*mops, "stack", "hubspot"], env), args.runs))
     rows.append(("mops stack hubspot (whole process)", lookup, "python -c pass", floor))
+    today = median(bench(lambda: timed([*mops, "today"], env), args.runs))
+    rows.append(("mops today (whole process)", today, "python -c pass", floor))
 
     bare = median(
         bench(lambda: pty_until([PY, str(HERE / "bare_app.py")], env, [b"Tool 1"])[0], args.runs)
     )
-    paints = bench(lambda: pty_until(mops, env, [b"Cost/yr", b"43 tools"]), args.runs)  # type: ignore[arg-type, return-value]
+    paints = bench(lambda: pty_until(mops, env, [b"Due / age", b"Compliance gaps"]), args.runs)  # type: ignore[arg-type, return-value]
     first = median([p[0] for p in paints])  # type: ignore[index]
     ready = median([p[1] for p in paints])  # type: ignore[index]
-    rows.append(("TUI first paint (table header drawn)", first, "bare Textual DataTable", bare))
-    rows.append(("TUI ready (tools listed)", ready, "bare Textual DataTable", bare))
+    rows.append(("TUI first paint (Home header drawn)", first, "bare Textual DataTable", bare))
+    rows.append(("TUI ready (inbox ranked, figures)", ready, "bare Textual DataTable", bare))
 
     print(f"{'figure':40} {'median':>9} {'baseline':28} {'median':>9} {'ratio':>6}")
     for name, value, base_name, base in rows:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import importlib
 from types import ModuleType
 
-NAMES: tuple[str, ...] = ("check", "audit", "undo", "calendar", "report")
+NAMES: tuple[str, ...] = ("today", "check", "audit", "undo", "calendar", "report")
 
 
 def modules() -> list[ModuleType]:

@@ -17,9 +17,12 @@ An item's score = its kind's coefficient
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field, fields
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
+
+from mops_tui.domain.errors import FieldError
 
 KINDS: dict[str, str] = {
     "brief_overdue": "Briefs",
@@ -63,7 +66,9 @@ class Urgency:
     over: float = 0.5
 
     @classmethod
-    def from_config(cls, config: dict[str, Any]) -> Urgency:
+    def from_config(cls, config: Any) -> Urgency:
+        if not isinstance(config, dict):
+            raise ValueError("[triage] must be a table of name = number, e.g. compliance = 9")
         known = {f.name for f in fields(cls)}
         unknown = sorted(set(config) - known)
         if unknown:
@@ -74,9 +79,14 @@ class Urgency:
         values: dict[str, float] = {}
         for name, value in config.items():
             try:
-                values[name] = float(value)
+                if isinstance(value, bool):
+                    raise ValueError
+                number = float(value)
+                if not math.isfinite(number):
+                    raise ValueError
             except (TypeError, ValueError):
                 raise ValueError(f"[triage] {name} must be a number, not {value!r}") from None
+            values[name] = number
         return cls(**values)
 
 
@@ -123,3 +133,33 @@ def rank(items: list[InboxItem], today: date, u: Urgency, exponent: int = 2) -> 
 
 
 RENEWAL_DECISIONS: tuple[str, ...] = ("renew", "renegotiate", "cancel")
+
+
+def renewal_decision_errors(
+    decision: str, note: str, has_renewal: bool = True, tool_name: str = "This tool"
+) -> list[FieldError]:
+    """The rule for settling a renewal: a known decision, a renewal date to settle, and
+    a note saying what happens next unless the decision is simply to renew."""
+    if decision not in RENEWAL_DECISIONS:
+        return [FieldError("decision", "choose renew, renegotiate or cancel")]
+    if not has_renewal:
+        return [FieldError("decision", f"{tool_name} has no renewal date")]
+    if decision != "renew" and not note.strip():
+        return [
+            FieldError(
+                "note",
+                f"say what to {decision}: the terms to ask for, or who gives notice and when",
+            )
+        ]
+    return []
+
+
+def snooze_errors(until: date | None, today: date) -> list[FieldError]:
+    """The rule for hiding an inbox item: until a day after today, and at most a year."""
+    if until is None:
+        return [FieldError("until", "say until when: +1w, 2026-12-15, fri")]
+    if until <= today:
+        return [FieldError("until", "snooze until a day after today")]
+    if until > today + timedelta(days=366):
+        return [FieldError("until", "snooze for at most a year")]
+    return []

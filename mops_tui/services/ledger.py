@@ -129,14 +129,15 @@ def _month(ws: Workspace, text: str) -> Period:
 
 
 def ended_open_months(ws: Workspace, back: int = 3) -> list[str]:
-    """Months that have ended but are not closed (the last ``back`` of them)."""
+    """Months that have ended but are not closed (the last ``back`` of them). A month
+    with no budget line running in it has nothing to close."""
     today = ws.today()
     current = rules.month_period(today.year, today.month)
     closed = closes(ws)
     months = []
     for step in range(1, back + 1):
         m = current.shift(-step)
-        if m.label not in closed:
+        if m.label not in closed and q.lines_overlapping(ws.reader, m.starts_on, m.ends_on, ""):
             months.append(m.label)
     return sorted(months)
 

@@ -13,7 +13,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from mops_tui.domain import triage as rules
-from mops_tui.domain.dates import parse_date, working_days_between
+from mops_tui.domain.dates import add_months, parse_date, working_days_between
 from mops_tui.domain.errors import FieldError, NotFound, ValidationFailed
 from mops_tui.domain.money import exponent, format_compact, format_money
 from mops_tui.domain.triage import InboxItem, Urgency
@@ -50,17 +50,27 @@ def _tool_items(ws: Workspace, today: date) -> list[InboxItem]:
             days = (t.cancel_by - today).days
             if -30 <= days <= 90 and (t.id, t.renewal_date) not in decided:
                 window = 30 if days <= 30 else 60 if days <= 60 else 90
-                when = "passed" if days < 0 else f"in {days} days"
+                if days < 0:
+                    when = (
+                        f"The cancel-by date {t.cancel_by.isoformat()} passed "
+                        f"{-days} day{'s' if days != -1 else ''} ago"
+                    )
+                else:
+                    soon = "today" if days == 0 else f"in {days} day{'s' if days != 1 else ''}"
+                    when = f"Cancel by {t.cancel_by.isoformat()} ({soon})"
+                how = (
+                    "automatically"
+                    if t.auto_renew
+                    else "only if someone renews it (no auto-renewal)"
+                )
                 items.append(
                     InboxItem(
                         key=f"renewal:{t.id}:{t.renewal_date.isoformat()}",
                         kind=f"renewal_{window}",
                         title=t.name,
-                        why=f"Cancel-by {t.cancel_by.isoformat()} ({when}, within {window}); "
-                        f"renews {t.renewal_date.isoformat()} for "
-                        f"{format_money(cost, ws.currency)} a year"
-                        + ("" if t.auto_renew else " (does not auto-renew)")
-                        + ". Decide: renew, renegotiate or cancel.",
+                        why=f"{when}; renews {t.renewal_date.isoformat()} for "
+                        f"{format_money(cost, ws.currency)} a year {how}. "
+                        "Decide: renew, renegotiate or cancel.",
                         due=t.cancel_by,
                         cost=cost,
                         target=("stack", t.id),
@@ -84,7 +94,9 @@ def _tool_items(ws: Workspace, today: date) -> list[InboxItem]:
                     kind="review",
                     title=t.name,
                     why=flag_codes["review"].reason,
-                    due=(t.last_reviewed_on + timedelta(days=365)) if t.last_reviewed_on else None,
+                    due=add_months(t.last_reviewed_on, ws.policy.review_months)
+                    if t.last_reviewed_on
+                    else None,
                     target=("stack", t.id),
                 )
             )
@@ -189,8 +201,13 @@ def _kpi_items(ws: Workspace, today: date) -> list[InboxItem]:
                     key=f"kpi-not-active:{r['key']}",
                     kind="kpi_not_active",
                     title=r["key"],
-                    why=f"{r['briefs']} open brief{'s' if r['briefs'] != 1 else ''} use this KPI, "
-                    f"but it is {r['status']}: they cannot be approved or measured on it.",
+                    why=(
+                        f"{r['briefs']} open brief uses this KPI"
+                        if r["briefs"] == 1
+                        else f"{r['briefs']} open briefs use this KPI"
+                    )
+                    + f", but it is {r['status']}; a brief cannot be approved on a KPI "
+                    "that is not active.",
                     target=("kpis", r["key"]),
                 )
             )
@@ -254,6 +271,12 @@ def figures(ws: Workspace, items: Sequence[InboxItem] | None = None) -> Figures:
     quarter = quarter_containing(today, ws.fy_start)
     plan = ledger.report(ws, quarter.label, "channel")
     renewals = q.renewals_between(ws.reader, today, today + timedelta(days=90))
+    snoozed = q.active_snoozes(ws.reader, today)
+    # A snoozed compliance gap is still a gap: count it too.
+    if any(k.startswith("compliance:") for k in snoozed):
+        gap_source: Sequence[InboxItem] = inbox(ws, include_snoozed=True)
+    else:
+        gap_source = items if items is not None else inbox(ws)
     return Figures(
         briefs_by_state={
             s: counts.get(s, 0) for s in ("draft", "submitted", "approved", "in_flight")
@@ -263,10 +286,8 @@ def figures(ws: Workspace, items: Sequence[InboxItem] | None = None) -> Figures:
         actual=plan.actual,
         renewals_90=len(renewals),
         renewals_90_cost=sum(r["annual_cost"] or 0 for r in renewals),
-        compliance_gaps=sum(
-            1 for i in (items if items is not None else inbox(ws)) if i.kind == "compliance"
-        ),
-        snoozed=len(q.active_snoozes(ws.reader, today)),
+        compliance_gaps=sum(1 for i in gap_source if i.kind == "compliance"),
+        snoozed=len(snoozed),
     )
 
 
@@ -283,12 +304,12 @@ def snooze(ws: Workspace, item_key: str, until: Any, note: str = "") -> date:
         when = parse_date(until, ws.today()) if until else None
     except ValueError as exc:
         raise ValidationFailed([FieldError("until", str(exc))]) from exc
-    if when is None:
-        raise ValidationFailed([FieldError("until", "say until when: +1w, 2026-12-15, fri")])
-    if when <= ws.today():
-        raise ValidationFailed([FieldError("until", "snooze until a day after today")])
-    if when > ws.today() + timedelta(days=366):
-        raise ValidationFailed([FieldError("until", "snooze for at most a year")])
+    refused = rules.snooze_errors(when, ws.today())
+    if refused or when is None:
+        raise ValidationFailed(refused)
+    title = next((i.title for i in inbox(ws, include_snoozed=True) if i.key == item_key), None)
+    if title is None:
+        raise NotFound("that item is no longer in the inbox: someone may have dealt with it")
     with ws.transaction() as s:
         row = Snooze(
             item_key=item_key,
@@ -305,9 +326,9 @@ def snooze(ws: Workspace, item_key: str, until: Any, note: str = "") -> date:
             "inbox",
             row.id,
             "snoozed",
-            f"snoozed “{item_key}” until {when.isoformat()}"
+            f"snoozed “{title}” until {when.isoformat()}"
             + (f": {note.strip()}" if note.strip() else ""),
-            after={"item": item_key, "until": when.isoformat(), "note": note},
+            after={"item": item_key, "until": when.isoformat(), "note": note.strip()},
         )
     return when
 
@@ -319,19 +340,13 @@ def decide_renewal(ws: Workspace, tool_id: int, decision: str, note: str = "") -
     from mops_tui.store.models import RenewalDecision
 
     if decision not in rules.RENEWAL_DECISIONS:
-        raise ValidationFailed([FieldError("decision", "choose renew, renegotiate or cancel")])
+        raise ValidationFailed(rules.renewal_decision_errors(decision, note))
     tool = stack.get(ws, tool_id)
-    if tool.renewal_date is None:
-        raise ValidationFailed([FieldError("decision", f"{tool.name} has no renewal date")])
-    if decision != "renew" and not note.strip():
-        raise ValidationFailed(
-            [
-                FieldError(
-                    "note",
-                    f"say what to {decision}: the terms to ask for, or who gives notice and when",
-                )
-            ]
-        )
+    refused = rules.renewal_decision_errors(
+        decision, note, tool.renewal_date is not None, tool.name
+    )
+    if refused or tool.renewal_date is None:
+        raise ValidationFailed(refused)
     with ws.transaction() as s:
         s.add(
             RenewalDecision(
@@ -408,3 +423,8 @@ def open_item(ws: Workspace, key: str) -> InboxItem:
         if item.key == key:
             return item
     raise NotFound("that item is no longer in the inbox")
+
+
+def change_marker(ws: Workspace) -> tuple[int, int]:
+    """A value that changes whenever anyone changes the database (the TUI's watch)."""
+    return q.change_marker(ws.reader)

@@ -41,22 +41,37 @@ def notes(app) -> str:  # type: ignore[no-untyped-def]
 async def open_briefs(pilot, text: str) -> None:  # type: ignore[no-untyped-def]
     await settle(pilot)
     await pilot.press("3")
-    await wait_until(pilot, lambda: pilot.app.current_mode == "briefs"
-                     and table(pilot.app).is_settled)
+    await wait_until(
+        pilot, lambda: pilot.app.current_mode == "briefs" and table(pilot.app).is_settled
+    )
     await filter_to(pilot, text)
 
 
 def prepare(db: Path) -> int:
     ws = Workspace(f"sqlite:///{db}", actor="tester")
-    line = ledger.create_line(ws, {"period": "2027-Q1", "channel": "Webinars",
-                                   "campaign": "Pilot briefs", "planned": "20000",
-                                   "owner": "ana"})
-    made = briefs.create(ws, {
-        "title": "Pilot triage webinar", "objective": "Fill the Q1 pipeline",
-        "audience": "Marketing ops leads at mid-size SaaS companies",
-        "launch_date": "2027-01-20", "kpi": "mql_to_sql_rate", "priority": "P2",
-        "budget_requested": "6k", "budget_line": f"#{line.id}",
-    })
+    line = ledger.create_line(
+        ws,
+        {
+            "period": "2027-Q1",
+            "channel": "Webinars",
+            "campaign": "Pilot briefs",
+            "planned": "20000",
+            "owner": "ana",
+        },
+    )
+    made = briefs.create(
+        ws,
+        {
+            "title": "Pilot triage webinar",
+            "objective": "Fill the Q1 pipeline",
+            "audience": "Marketing ops leads at mid-size SaaS companies",
+            "launch_date": "2027-01-20",
+            "kpi": "mql_to_sql_rate",
+            "priority": "P2",
+            "budget_requested": "6k",
+            "budget_line": f"#{line.id}",
+        },
+    )
     return made.id
 
 
@@ -125,7 +140,12 @@ async def test_triage_keys_from_draft_to_done(app_factory, demo_db: Path) -> Non
         assert (done.status, done.outcome_result) == ("done", "31%")
         history = briefs.detail(ws, brief_id).transitions
         assert [t.to_status for t in history][:5] == [
-            "done", "in_flight", "approved", "submitted", "draft"]
+            "done",
+            "in_flight",
+            "approved",
+            "submitted",
+            "draft",
+        ]
         assert all(t.actor == "tester" for t in history)
 
 

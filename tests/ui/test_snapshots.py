@@ -1,4 +1,4 @@
-"""Snapshots of the Stack screen, on the demo workspace with MOPS_TODAY fixed."""
+"""Snapshots of every mode, on the demo workspace with MOPS_TODAY fixed."""
 
 from __future__ import annotations
 
@@ -119,3 +119,26 @@ def test_ledger_entries(snap_compare, demo_db: Path) -> None:
         await settle(pilot)
 
     assert snap_compare(make_app(demo_db), terminal_size=(120, 40), run_before=entries)
+
+
+async def _home(pilot) -> None:  # type: ignore[no-untyped-def]
+    from uihelpers import wait_until
+
+    from mops_tui.ui.widgets.record_table import RecordTable
+
+    table = pilot.app.screen.query_one("#records", RecordTable)
+    await wait_until(pilot, lambda: table.is_settled and pilot.app.screen._figures_of is not None)
+    await settle(pilot)
+
+
+@pytest.mark.parametrize(("width", "height"), [(80, 24), (120, 40)])
+def test_home_inbox(snap_compare, demo_db: Path, width: int, height: int) -> None:
+    assert snap_compare(
+        make_app(demo_db, mode="home"), terminal_size=(width, height), run_before=_home
+    )
+
+
+def test_home_inbox_ansi(snap_compare, demo_db: Path) -> None:
+    assert snap_compare(
+        make_app(demo_db, mode="home", theme="ansi"), terminal_size=(80, 24), run_before=_home
+    )

@@ -9,13 +9,15 @@ from mops_tui import settings as settings_mod
 from mops_tui.ui.app import MopsApp
 
 
-def make_app(db: Path, **overrides: Any) -> MopsApp:
+def make_app(db: Path, mode: str = "stack", **overrides: Any) -> MopsApp:
+    """The app on ``db``, opening on ``mode`` (the real default is Home; most tests
+    begin in the mode they drive)."""
     cfg = settings_mod.load(db=str(db), theme=overrides.pop("theme", "dark"))
     if overrides:
         from dataclasses import replace
 
         cfg = replace(cfg, **overrides)
-    return MopsApp(cfg)
+    return MopsApp(cfg, start_mode=mode)
 
 
 async def settle(pilot: Any, rounds: int = 3) -> None:
@@ -52,4 +54,4 @@ async def filter_to(pilot: Any, text: str) -> None:
 
     await pilot.press("slash", *text, "enter")
     table = pilot.app.screen.query_one("#records", RecordTable)
-    await wait_until(pilot, lambda: table.query == text and table.is_settled)
+    await wait_until(pilot, lambda: table.filter_text == text and table.is_settled)

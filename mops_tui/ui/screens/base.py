@@ -161,7 +161,9 @@ class RecordScreen(Screen[None], Generic[R]):
             bar.append("  ")
         if total is not None:
             noun = self.NOUN[0] if total == 1 else self.NOUN[1]
-            bar.append(f"{total} {noun}" + (" match" if self.table.query else ""), style="bold")
+            bar.append(
+                f"{total} {noun}" + (" match" if self.table.filter_text else ""), style="bold"
+            )
         bar.append(f"  ·  {app.settings.short_location} · {app.ws.actor}", style="dim")
         self.query_one("#topbar", Static).update(bar)
 
@@ -172,7 +174,7 @@ class RecordScreen(Screen[None], Generic[R]):
         self._update_topbar(event.total)
         if event.total == 0:
             self._selected = None
-            self.detail.clear(self.EMPTY_FILTERED if self.table.query else self.EMPTY)
+            self.detail.clear(self.EMPTY_FILTERED if self.table.filter_text else self.EMPTY)
 
     @on(RecordTable.Highlighted)
     def _highlighted(self, event: RecordTable.Highlighted) -> None:
@@ -238,6 +240,8 @@ class RecordScreen(Screen[None], Generic[R]):
         if self.has_class("-detail-open"):
             self.remove_class("-detail-open")
             self.table.focus()
+            if self.mops.came_from_elsewhere():
+                self.mops.go_back()
             return
         if box.has_focus or box.value:
             box.value = ""
@@ -247,6 +251,27 @@ class RecordScreen(Screen[None], Generic[R]):
             return
         if self.detail.has_focus:
             self.table.focus()
+            return
+        self.mops.go_back()
+
+    # -- other screens and other users ---------------------------------------------
+
+    def show_record(self, record: Any) -> None:
+        """Select one record (opened from Home or the command palette)."""
+        box = self.query_one("#filter", Input)
+        if box.value:
+            box.value = ""
+            box.remove_class("-shown")
+            self.table.filter_text = ""
+        self.table.reload(select_key=record)
+        self.add_class("-detail-open")
+        self.table.focus()
+
+    def refresh_data(self) -> None:
+        """Someone changed the database: re-read, keeping the cursor where it is."""
+        self.table.reload(keep_cursor=True)
+        if self._selected is not None:
+            self.load_detail(self.row_id(self._selected))
 
     def action_switch_pane(self) -> None:
         if self.table.has_focus:

@@ -168,6 +168,13 @@ class BriefsScreen(RecordScreen[BriefView]):
             Column("flags", "Flags", flags, width=9, sortable=False, priority=8, style=flag_style),
         ]
 
+    def show_record(self, record: Any) -> None:
+        found = briefs.get(self.mops.ws, int(record))
+        if not found.is_open and self.view_query == "is:open":
+            self.view_query = ""
+            self.table.source = self.source()
+        super().show_record(found.id)
+
     # -- views ------------------------------------------------------------------------
 
     def action_views(self) -> None:

@@ -52,14 +52,14 @@ def help_text(app: App[object], screen: Screen[object]) -> Text:
     for key, desc in NAVIGATION:
         text.append(f"  {key:<14}", style="bold")
         text.append(f"{desc}\n")
-    text.append("\nFilter syntax\n", style="bold underline")
-    text.append(
-        "  words match name, vendor, category and owner; add status:active, "
-        "owner:ana or cat:crm to narrow.\n"
-    )
+    hint = getattr(screen, "FILTER_HELP", None) or getattr(screen, "FILTER_HINT", "")
+    if hint:
+        text.append("\nFilter (/)\n", style="bold underline")
+        text.append(f"  {hint.removeprefix('filter: ')}\n")
     text.append(
         "\nRemap any key with a [keymap] table in the config file, using the ids "
-        'below, e.g. "stack.new" = "a".\n',
+        'below, e.g. "stack.new" = "a". Ctrl+P opens the command palette: jump to any '
+        "record by name, or run a common action.\n",
         style="dim",
     )
     ids = sorted({a.binding.id for a in screen.active_bindings.values() if a.binding.id})

@@ -393,9 +393,15 @@ class KpisScreen(RecordScreen[KpiView]):
             return
         self.set_filter(view.successor)
 
-    def show_key(self, key: str) -> None:
-        """Open the KPIs mode on one KPI (used by links from other modes)."""
-        self.set_filter(key)
+    def show_record(self, record: Any) -> None:
+        """``record`` is a KPI key (from Home or the palette) or an id."""
+        if isinstance(record, str):
+            try:
+                record = kpis.get_by_key(self.mops.ws, record).id
+            except DomainError:
+                self.notify(f"There is no KPI {record}", severity="warning", markup=False)
+                return
+        super().show_record(record)
 
 
 # ---------------------------------------------------------------------------

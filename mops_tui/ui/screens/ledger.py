@@ -337,6 +337,33 @@ class LedgerScreen(RecordScreen[Any]):
             self._draw_chart()
         self._update_bar()
 
+    def show_record(self, record: Any) -> None:
+        """A budget line id opens the plan on its quarter; ``YYYY-MM`` opens that month."""
+        ws = self.mops.ws
+        if isinstance(record, str):
+            self.by = "line"
+            self._set_period(rules.parse_period(record, ws.fy_start))
+            self.action_show_view("plan")
+            return
+        line = ledger.get_line(ws, int(record))
+        self.by = "line"
+        self.period = rules.quarter_containing(line.starts_on, ws.fy_start)
+        self.entry_filter = EntryFilter(
+            starts_on=self.period.starts_on, ends_on=self.period.ends_on
+        )
+        self._plan().invalidate()
+        self.action_show_view("plan")
+        self.query_one("#records", RecordTable).reload(select_key=str(line.id))
+        self._update_bar()
+
+    def refresh_data(self) -> None:
+        self._plan().invalidate()
+        if self.entries.is_loaded:
+            self.entries.reload(keep_cursor=True)
+        super().refresh_data()
+        if self.view == "chart":
+            self._draw_chart()
+
     def action_step(self, steps: int) -> None:
         self._set_period(self.period.shift(steps, self.mops.ws.fy_start))
 

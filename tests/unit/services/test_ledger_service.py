@@ -414,6 +414,17 @@ def test_reopening_is_audited_and_lets_entries_in_and_the_history_stays(
 
 
 def test_ended_open_months_lists_the_months_not_yet_closed(team: Workspace) -> None:
+    # A month with no budget line running in it has nothing to close.
+    assert ledger.ended_open_months(team) == []
+    ledger.create_line(
+        team,
+        {"period": "2026-Q3", "channel": "Events", "planned": "9000", "owner": "ana"},
+    )
+    assert ledger.ended_open_months(team) == ["2026-08", "2026-09"]
+    ledger.create_line(
+        team,
+        {"period": "2026-10", "channel": "Webinars", "planned": "900", "owner": "ana"},
+    )
     assert ledger.ended_open_months(team) == ["2026-08", "2026-09", "2026-10"]
     ledger.close_period(team, "2026-09")
     assert ledger.ended_open_months(team) == ["2026-08", "2026-10"]
