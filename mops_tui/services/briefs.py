@@ -90,6 +90,8 @@ def parse_query(ws: Workspace, query: str) -> BriefFilter:
                     f["waiting"] = True
                 elif value == "open":
                     f["open_only"] = True
+                elif value == "all":
+                    pass
                 else:
                     words.append(term)
                 continue
@@ -104,6 +106,8 @@ def parse_query(ws: Workspace, query: str) -> BriefFilter:
                 f["kpi_id"] = kpi.id if kpi else -1
                 continue
         words.append(term)
+    if statuses:  # an explicit status wins over the open-only view
+        f.pop("open_only", None)
     return BriefFilter(text=" ".join(words), status=tuple(statuses), **f)
 
 

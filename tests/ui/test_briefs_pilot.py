@@ -194,3 +194,26 @@ async def test_quick_entry_from_the_form_needs_only_a_title(app_factory, demo_db
         made = briefs.list_briefs(Workspace(f"sqlite:///{demo_db}"), "brand refresh")
         assert [b.title for b in made] == ["[b]Brand refresh[/b] 🚀"]
         assert made[0].status == "draft"
+
+
+async def test_keys_typed_straight_after_slash_fill_the_filter_and_move_nothing(
+    app_factory,
+) -> None:
+    """A burst of keys (a paste, type-ahead over SSH) arrives before the filter opens:
+    "s", "a" and "d" must land in the filter, never submit, approve or finish a brief."""
+    from textual import events
+
+    app = app_factory(mode="briefs")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        before = {b.id: b.status for b in briefs.list_briefs(app.ws, "", limit=1000)}
+        for key, char in [("slash", "/"), *[(c, c) for c in "status"], ("colon", ":")]:
+            app.post_message(events.Key(key, char))
+        for c in "done/all":
+            app.post_message(events.Key("slash" if c == "/" else c, c))
+        app.post_message(events.Key("enter", None))
+        await settle(pilot)
+        assert app.screen.query_one("#filter", Input).value == "status:done/all"
+        after = {b.id: b.status for b in briefs.list_briefs(app.ws, "", limit=1000)}
+        assert after == before
+        assert "Not moved" not in notes(app)

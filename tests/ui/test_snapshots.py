@@ -142,3 +142,39 @@ def test_home_inbox_ansi(snap_compare, demo_db: Path) -> None:
     assert snap_compare(
         make_app(demo_db, mode="home", theme="ansi"), terminal_size=(80, 24), run_before=_home
     )
+
+
+@pytest.mark.parametrize(("width", "height"), [(80, 24), (120, 40)])
+def test_briefs_queue(snap_compare, demo_db: Path, width: int, height: int) -> None:
+    assert snap_compare(
+        make_app(demo_db, mode="briefs"), terminal_size=(width, height), run_before=_ready
+    )
+
+
+@pytest.mark.parametrize(("width", "height"), [(80, 24), (120, 40)])
+def test_brief_detail_done_with_outcome(
+    snap_compare, demo_db: Path, width: int, height: int
+) -> None:
+    async def done_brief(pilot) -> None:  # type: ignore[no-untyped-def]
+        await settle(pilot)
+        await filter_to(pilot, "status:done spring release")
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("end")  # the detail's last part: the outcome against spend
+        await settle(pilot)
+
+    assert snap_compare(
+        make_app(demo_db, mode="briefs"), terminal_size=(width, height), run_before=done_brief
+    )
+
+
+def test_brief_refused_approve_shows_its_rules(snap_compare, demo_db: Path) -> None:
+    async def refused(pilot) -> None:  # type: ignore[no-untyped-def]
+        await settle(pilot)
+        await filter_to(pilot, "status:submitted is:unassigned")
+        await pilot.press("a")
+        await settle(pilot)
+
+    assert snap_compare(
+        make_app(demo_db, mode="briefs"), terminal_size=(120, 40), run_before=refused
+    )

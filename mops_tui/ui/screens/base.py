@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 
 from rich.console import RenderableType
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
@@ -33,7 +33,10 @@ R = TypeVar("R")
 def common_bindings(prefix: str, reload_key: str = "r") -> list[BindingType]:
     """The keys every mode has, with ids such as ``stack.filter`` for the keymap."""
     return [
-        Binding("slash", "filter", "Filter", id=f"{prefix}.filter"),
+        # A priority binding runs as the key arrives, before the keys typed after it
+        # are handed on, so "/" then typing straight on (or type-ahead over SSH) fills
+        # the filter instead of running the screen's action keys.
+        Binding("slash", "filter", "Filter", id=f"{prefix}.filter", priority=True),
         Binding(reload_key, "reload", "Reload", show=False, id=f"{prefix}.reload"),
         Binding("escape", "back", "Back", show=False, id=f"{prefix}.back"),
         Binding("tab", "switch_pane", "Pane", show=False, id=f"{prefix}.pane"),
@@ -212,8 +215,13 @@ class RecordScreen(Screen[None], Generic[R]):
 
     def action_filter(self) -> None:
         box = self.query_one("#filter", Input)
+        if self.focused is box:  # "/" typed inside the filter is a character: queue it
+            box.post_message(events.Key("slash", "/"))  # behind the keys typed before it
+            return
         box.add_class("-shown")
-        box.focus()
+        # Focus now, not after a refresh: keys typed straight after / (a paste, or
+        # type-ahead over SSH) must reach the filter, never the screen's action keys.
+        self.set_focus(box)
 
     @on(Input.Changed, "#filter")
     def _filter_changed(self, event: Input.Changed) -> None:

@@ -435,7 +435,8 @@ def render_brief(
         for f in found.flags:
             style = "bold red" if f.code == "overdue" else "yellow"
             doc.item("!", (f.reason, style), marker_style=style)
-    doc.section("Workflow")
+    if found.moves:
+        doc.section("Workflow")
     for name, errors in found.moves.items():
         move = rules.MOVES[name]
         if errors:
@@ -489,15 +490,16 @@ def render_brief(
         else:
             doc.value("Not measured", b.outcome_reason, "yellow")
         if b.budget_requested:
+            share = f" ({b.spend / b.budget_requested:.0%})" if b.budget_requested else ""
             doc.value(
-                "Spent vs budget",
+                "Spent",
                 f"{format_money(b.spend, currency)} of "
-                f"{format_money(b.budget_requested, currency)}",
+                f"{format_money(b.budget_requested, currency)} budgeted{share}",
             )
         per = briefs.cost_per_result(b, found.kpi, currency)
         if per:
             doc.value(
-                "Cost per unit", f"{per} per unit of {found.kpi.label if found.kpi else 'result'}"
+                "Cost/result", f"{per} per unit of {found.kpi.label if found.kpi else 'result'}"
             )
     doc.section("History")
     for t in found.transitions:

@@ -1023,6 +1023,11 @@ def test_the_listing_pages_and_counts_in_the_same_order(
     first = listing.page("", "action", False, 0, 3)
     assert [b.id for b in first] == [queue["overdue"], queue["at risk"], queue["waiting"]]
     assert listing.count("is:open") == 7
+    # In the open-only view (the app's default), an explicit status still finds done briefs.
+    open_view = briefs.BriefListing(ws, "is:open")
+    assert open_view.count("") == 7
+    assert [b.id for b in open_view.page("status:done", "id", False, 0, 10)] == [queue["done"]]
+    assert open_view.count("is:all") == 7
     by_id = listing.page("", "id", True, 0, 2)
     assert [b.id for b in by_id] == sorted(queue.values(), reverse=True)[:2]
 
