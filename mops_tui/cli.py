@@ -36,7 +36,13 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_INVALID, f"mops: {message}\n")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The whole parser, or (``only``) the top level with just that command: a quick
+    command should not pay for building the other forty subparsers."""
+
+    def want(name: str) -> bool:
+        return only is None or only == name
+
     parser = _Parser(
         prog="mops",
         description="The terminal workbench of a marketing-operations team. "
@@ -50,282 +56,294 @@ def build_parser() -> argparse.ArgumentParser:
     common = _Parser(add_help=False)
     _common(common, top=False)
 
-    demo = sub.add_parser(
-        "demo", help="fill the database with the demo workspace", parents=[common]
-    )
-    demo.add_argument("--force", action="store_true", help="replace whatever the database holds")
-    demo.add_argument(
-        "--scale",
-        choices=("standard", "large"),
-        default="standard",
-        help="large adds 100,000 generated spend entries over three fiscal years",
-    )
-
-    stack = sub.add_parser(
-        "stack",
-        parents=[common],
-        help="look up tools: `mops stack hubspot`, export or import CSV",
-        description="Look up tools by name, vendor, category or owner. One match prints "
-        "the whole record; several print a table. `mops stack export` writes CSV; "
-        "`mops stack import FILE.csv [--dry-run]` reads it. Filters: status:active, "
-        "owner:ana, cat:crm.",
-    )
-    stack.add_argument("query", nargs="*", help="words to match, or export / import FILE")
-    fmt = stack.add_mutually_exclusive_group()
-    fmt.add_argument("--json", action="store_true", help="print a JSON array of tools")
-    fmt.add_argument("--csv", action="store_true", help="print CSV")
-    stack.add_argument("--dry-run", action="store_true", help="import: check, write nothing")
-    stack.add_argument("-o", "--output", metavar="FILE", help="export: write to FILE")
-
-    people = sub.add_parser(
-        "people", help="list people, or `mops people add HANDLE NAME`", parents=[common]
-    )
-    people.add_argument("action", nargs="?", choices=("list", "add"), default="list")
-    people.add_argument("handle", nargs="?", help="add: login name, e.g. ana")
-    people.add_argument("name", nargs="?", help="add: full name")
-    people.add_argument("--email")
-    people.add_argument("--team", default="")
-    pfmt = people.add_mutually_exclusive_group()
-    pfmt.add_argument("--json", action="store_true")
-    pfmt.add_argument("--csv", action="store_true")
-
-    kpi = sub.add_parser(
-        "kpi",
-        parents=[common],
-        help="KPI definitions: list, show, export and import (dbt MetricFlow, CSV)",
-        description="KPI definitions. `mops kpi list`, `mops kpi show KEY [--version N]`, "
-        "`mops kpi export --format metricflow|csv`, `mops kpi import FILE.yml [--dry-run]`.",
-    )
-    ksub = kpi.add_subparsers(dest="kpi_command", metavar="ACTION", parser_class=_Parser)
-    klist = ksub.add_parser("list", parents=[common], help="list KPIs")
-    klist.add_argument("query", nargs="*", help="words to match; kind:rate owner:ana")
-    klist.add_argument("--status", choices=("draft", "active", "deprecated"))
-    kfmt = klist.add_mutually_exclusive_group()
-    kfmt.add_argument("--json", action="store_true")
-    kfmt.add_argument("--csv", action="store_true")
-    kshow = ksub.add_parser("show", parents=[common], help="one KPI, or one of its versions")
-    kshow.add_argument("key")
-    kshow.add_argument("--version", type=int, metavar="N", help="an earlier version")
-    kshow.add_argument("--json", action="store_true")
-    kexport = ksub.add_parser("export", parents=[common], help="write MetricFlow YAML or CSV")
-    kexport.add_argument("--format", choices=("metricflow", "csv"), default="metricflow")
-    kexport.add_argument("-o", "--output", metavar="FILE")
-    kexport.add_argument("query", nargs="*", help="only the KPIs matching these words")
-    kimport = ksub.add_parser(
-        "import", parents=[common], help="read MetricFlow YAML (several files: one project)"
-    )
-    kimport.add_argument("files", nargs="+", metavar="FILE.yml")
-    kimport.add_argument("--dry-run", action="store_true", help="check, write nothing")
-
-    spend = sub.add_parser(
-        "spend",
-        parents=[common],
-        help="the spend ledger: add, list, import, export, correct",
-        description="Spend entries are append-only: a correction reverses the entry and "
-        "records the corrected one; nothing is edited in place or deleted.",
-    )
-    ssub = spend.add_subparsers(dest="spend_command", metavar="ACTION", parser_class=_Parser)
-    sadd = ssub.add_parser(
-        "add", parents=[common], help="record spend: DATE AMOUNT --line L --payee P"
-    )
-    sadd.add_argument("date", help="2026-11-03, today, -3d, 3 Nov")
-    sadd.add_argument("amount", help="1,250.00 or £1.2k; a refund is negative with --refund")
-    sadd.add_argument("--line", required=True, help="2026-Q4/events, #12, or a channel")
-    sadd.add_argument("--payee", required=True)
-    sadd.add_argument("--ref", default="", help="invoice or PO reference")
-    sadd.add_argument("--brief", help="the brief it pays for")
-    sadd.add_argument("--tool", help="the tool it pays for")
-    sadd.add_argument("--note", default="")
-    sadd.add_argument("--refund", action="store_true", help="money coming back (negative)")
-    slist = ssub.add_parser("list", parents=[common], help="list entries, newest first")
-    slist.add_argument("query", nargs="*", help="payee, reference or note words; tool:NAME")
-    slist.add_argument("--period", help="2026-11 or 2026-Q4")
-    slist.add_argument("--line", help="a budget line: 2026-Q4/events or #12")
-    slist.add_argument("--limit", type=int, default=50, help="at most N rows (default 50)")
-    slfmt = slist.add_mutually_exclusive_group()
-    slfmt.add_argument("--json", action="store_true")
-    slfmt.add_argument("--csv", action="store_true")
-    simp = ssub.add_parser(
-        "import",
-        parents=[common],
-        help="import a finance or ad-platform CSV export",
-        description="Every import starts with a dry run (rows to add, rows already in the "
-        "ledger, one line per bad row), then writes everything or nothing. Importing the "
-        "same file twice adds nothing.",
-    )
-    simp.add_argument("file")
-    simp.add_argument(
-        "--map",
-        action="append",
-        default=[],
-        help='columns: "entry_date=Posting Date,amount=Net Amount"',
-    )
-    simp.add_argument(
-        "--set",
-        action="append",
-        default=[],
-        metavar="FIELD=VALUE",
-        help='a value for every row: --set "channel=Paid search"',
-    )
-    simp.add_argument("--profile", help="use a saved column mapping")
-    simp.add_argument("--save-profile", metavar="NAME", help="save this mapping for reuse")
-    order = simp.add_mutually_exclusive_group()
-    order.add_argument(
-        "--day-first",
-        dest="day_first",
-        action="store_true",
-        default=None,
-        help="03/11/2026 is 3 November (the default)",
-    )
-    order.add_argument(
-        "--month-first", dest="day_first", action="store_false", help="03/11/2026 is 11 March"
-    )
-    simp.add_argument(
-        "--decimal-comma",
-        action="store_true",
-        default=None,
-        help="amounts are written 1.234,56 (detected when not given)",
-    )
-    simp.add_argument("--dry-run", action="store_true", help="report only, write nothing")
-    sexp = ssub.add_parser("export", parents=[common], help="write the ledger as CSV")
-    sexp.add_argument("query", nargs="*")
-    sexp.add_argument("--period")
-    sexp.add_argument("-o", "--output", metavar="FILE")
-    scor = ssub.add_parser(
-        "correct", parents=[common], help="reverse an entry and record it corrected"
-    )
-    scor.add_argument("id", type=int)
-    scor.add_argument("--date")
-    scor.add_argument("--amount")
-    scor.add_argument("--line")
-    scor.add_argument("--payee")
-    scor.add_argument("--ref")
-    scor.add_argument("--note")
-    srev = ssub.add_parser("reverse", parents=[common], help="cancel an entry with a reversal")
-    srev.add_argument("id", type=int)
-    srev.add_argument("--reason", default="")
-
-    budget = sub.add_parser(
-        "budget",
-        parents=[common],
-        help="the plan: report, lines, copy forward, close periods",
-    )
-    bsub = budget.add_subparsers(dest="budget_command", metavar="ACTION", parser_class=_Parser)
-    brep = bsub.add_parser("report", parents=[common], help="plan vs actual")
-    brep.add_argument("--period", help="2026-11, 2026-Q4 (default: this quarter)")
-    brep.add_argument("--by", choices=("line", "channel", "month", "quarter"), default="line")
-    brfmt = brep.add_mutually_exclusive_group()
-    brfmt.add_argument("--json", action="store_true")
-    brfmt.add_argument("--csv", action="store_true")
-    blines = bsub.add_parser("lines", parents=[common], help="list budget lines")
-    blines.add_argument("--period")
-    blfmt = blines.add_mutually_exclusive_group()
-    blfmt.add_argument("--json", action="store_true")
-    blfmt.add_argument("--csv", action="store_true")
-    bline = bsub.add_parser("line", parents=[common], help="add a budget line")
-    bline.add_argument("action", choices=("add",))
-    bline.add_argument("period", help="2026-11 or 2026-Q4")
-    bline.add_argument("channel")
-    bline.add_argument("planned", help="25000, £25k")
-    bline.add_argument("--owner", required=True)
-    bline.add_argument("--campaign", default="")
-    bline.add_argument("--tool")
-    bcopy = bsub.add_parser(
-        "copy", parents=[common], help="copy a period's lines forward as a new plan"
-    )
-    bcopy.add_argument("source", metavar="FROM")
-    bcopy.add_argument("target", metavar="TO")
-    bclose = bsub.add_parser("close", parents=[common], help="lock a month: 2026-10")
-    bclose.add_argument("month")
-    bopen = bsub.add_parser("reopen", parents=[common], help="reopen a closed month")
-    bopen.add_argument("month")
-    bopen.add_argument("--reason", required=True)
-    bsub.add_parser("closes", parents=[common], help="list closed months")
-
-    brief = sub.add_parser(
-        "brief",
-        parents=[common],
-        help="one brief: add, show, edit, assign, and move it",
-        description="Quick entry, then the workflow: submit, approve, return, start, done, "
-        "cancel. Each move checks the same rules as the app; a refusal exits 2 and names "
-        "the rule.",
-    )
-    brsub = brief.add_subparsers(dest="brief_command", metavar="ACTION", parser_class=_Parser)
-    badd = brsub.add_parser("add", parents=[common], help='add a draft: "Q1 webinar series"')
-    badd.add_argument("title")
-    bedit = brsub.add_parser("edit", parents=[common], help="change a brief's fields")
-    bedit.add_argument("id")
-    bedit.add_argument("--title")
-    for target in (badd, bedit):
-        target.add_argument("--kpi", help="the primary KPI's key")
-        target.add_argument("--target", dest="kpi_target", help="the KPI target: 25%%, 400")
-        target.add_argument("--launch", help="+4w, 2027-01-15, 15 Jan")
-        target.add_argument("--owner")
-        target.add_argument("--requester")
-        target.add_argument("--priority", choices=("P1", "P2", "P3", "P4"))
-        target.add_argument("--budget", help="budget requested: 8k, £8,000")
-        target.add_argument("--line", help="the budget line: 2027-Q1/events")
-        target.add_argument("--objective")
-        target.add_argument("--audience")
-        target.add_argument("--message", dest="key_message")
-        target.add_argument("--channels", help="email, paid social, events")
-        target.add_argument("--body", help="the full brief (or - to read it from stdin)")
-    bshow = brsub.add_parser("show", parents=[common], help="the whole brief")
-    bshow.add_argument("id")
-    bshow.add_argument("--json", action="store_true")
-    bassign = brsub.add_parser("assign", parents=[common], help="set the owner")
-    bassign.add_argument("id")
-    bassign.add_argument("owner")
-    for name, text in (
-        ("submit", "send for review"),
-        ("approve", "approve a submitted brief"),
-        ("return", "send a submitted brief back to draft (--reason)"),
-        ("start", "mark an approved brief in flight"),
-        ("done", "mark done with --result or --not-measured"),
-        ("cancel", "cancel an open brief (--reason)"),
-    ):
-        move = brsub.add_parser(name, parents=[common], help=text)
-        move.add_argument("id")
-        move.add_argument("--reason", default="")
-        move.add_argument("--result", default="", help="done: the measured KPI result")
-        move.add_argument(
-            "--not-measured", default="", help="done: why the result could not be measured"
+    if want("demo"):
+        demo = sub.add_parser(
+            "demo", help="fill the database with the demo workspace", parents=[common]
+        )
+        demo.add_argument(
+            "--force", action="store_true", help="replace whatever the database holds"
+        )
+        demo.add_argument(
+            "--scale",
+            choices=("standard", "large"),
+            default="standard",
+            help="large adds 100,000 generated spend entries over three fiscal years",
         )
 
-    blist = sub.add_parser(
-        "briefs",
-        parents=[common],
-        help="the brief queue, what needs action first",
-        description="Filters combine: words match title, channels, people and KPI.",
-    )
-    blist.add_argument("query", nargs="*")
-    blist.add_argument(
-        "--status",
-        action="append",
-        default=[],
-        choices=("draft", "submitted", "approved", "in_flight", "done", "cancelled"),
-    )
-    blist.add_argument("--mine", action="store_true", help="briefs I own")
-    blist.add_argument("--unassigned", action="store_true")
-    blist.add_argument("--overdue", action="store_true")
-    blist.add_argument("--at-risk", action="store_true")
-    blist.add_argument("--waiting", action="store_true", help="too long in review")
-    blist.add_argument("--all", action="store_true", help="include done and cancelled")
-    blfmt2 = blist.add_mutually_exclusive_group()
-    blfmt2.add_argument("--json", action="store_true")
-    blfmt2.add_argument("--csv", action="store_true")
+    if want("stack"):
+        stack = sub.add_parser(
+            "stack",
+            parents=[common],
+            help="look up tools: `mops stack hubspot`, export or import CSV",
+            description="Look up tools by name, vendor, category or owner. One match prints "
+            "the whole record; several print a table. `mops stack export` writes CSV; "
+            "`mops stack import FILE.csv [--dry-run]` reads it. Filters: status:active, "
+            "owner:ana, cat:crm.",
+        )
+        stack.add_argument("query", nargs="*", help="words to match, or export / import FILE")
+        fmt = stack.add_mutually_exclusive_group()
+        fmt.add_argument("--json", action="store_true", help="print a JSON array of tools")
+        fmt.add_argument("--csv", action="store_true", help="print CSV")
+        stack.add_argument("--dry-run", action="store_true", help="import: check, write nothing")
+        stack.add_argument("-o", "--output", metavar="FILE", help="export: write to FILE")
+
+    if want("people"):
+        people = sub.add_parser(
+            "people", help="list people, or `mops people add HANDLE NAME`", parents=[common]
+        )
+        people.add_argument("action", nargs="?", choices=("list", "add"), default="list")
+        people.add_argument("handle", nargs="?", help="add: login name, e.g. ana")
+        people.add_argument("name", nargs="?", help="add: full name")
+        people.add_argument("--email")
+        people.add_argument("--team", default="")
+        pfmt = people.add_mutually_exclusive_group()
+        pfmt.add_argument("--json", action="store_true")
+        pfmt.add_argument("--csv", action="store_true")
+
+    if want("kpi"):
+        kpi = sub.add_parser(
+            "kpi",
+            parents=[common],
+            help="KPI definitions: list, show, export and import (dbt MetricFlow, CSV)",
+            description="KPI definitions. `mops kpi list`, `mops kpi show KEY [--version N]`, "
+            "`mops kpi export --format metricflow|csv`, `mops kpi import FILE.yml [--dry-run]`.",
+        )
+        ksub = kpi.add_subparsers(dest="kpi_command", metavar="ACTION", parser_class=_Parser)
+        klist = ksub.add_parser("list", parents=[common], help="list KPIs")
+        klist.add_argument("query", nargs="*", help="words to match; kind:rate owner:ana")
+        klist.add_argument("--status", choices=("draft", "active", "deprecated"))
+        kfmt = klist.add_mutually_exclusive_group()
+        kfmt.add_argument("--json", action="store_true")
+        kfmt.add_argument("--csv", action="store_true")
+        kshow = ksub.add_parser("show", parents=[common], help="one KPI, or one of its versions")
+        kshow.add_argument("key")
+        kshow.add_argument("--version", type=int, metavar="N", help="an earlier version")
+        kshow.add_argument("--json", action="store_true")
+        kexport = ksub.add_parser("export", parents=[common], help="write MetricFlow YAML or CSV")
+        kexport.add_argument("--format", choices=("metricflow", "csv"), default="metricflow")
+        kexport.add_argument("-o", "--output", metavar="FILE")
+        kexport.add_argument("query", nargs="*", help="only the KPIs matching these words")
+        kimport = ksub.add_parser(
+            "import", parents=[common], help="read MetricFlow YAML (several files: one project)"
+        )
+        kimport.add_argument("files", nargs="+", metavar="FILE.yml")
+        kimport.add_argument("--dry-run", action="store_true", help="check, write nothing")
+
+    if want("spend"):
+        spend = sub.add_parser(
+            "spend",
+            parents=[common],
+            help="the spend ledger: add, list, import, export, correct",
+            description="Spend entries are append-only: a correction reverses the entry and "
+            "records the corrected one; nothing is edited in place or deleted.",
+        )
+        ssub = spend.add_subparsers(dest="spend_command", metavar="ACTION", parser_class=_Parser)
+        sadd = ssub.add_parser(
+            "add", parents=[common], help="record spend: DATE AMOUNT --line L --payee P"
+        )
+        sadd.add_argument("date", help="2026-11-03, today, -3d, 3 Nov")
+        sadd.add_argument("amount", help="1,250.00 or £1.2k; a refund is negative with --refund")
+        sadd.add_argument("--line", required=True, help="2026-Q4/events, #12, or a channel")
+        sadd.add_argument("--payee", required=True)
+        sadd.add_argument("--ref", default="", help="invoice or PO reference")
+        sadd.add_argument("--brief", help="the brief it pays for")
+        sadd.add_argument("--tool", help="the tool it pays for")
+        sadd.add_argument("--note", default="")
+        sadd.add_argument("--refund", action="store_true", help="money coming back (negative)")
+        slist = ssub.add_parser("list", parents=[common], help="list entries, newest first")
+        slist.add_argument("query", nargs="*", help="payee, reference or note words; tool:NAME")
+        slist.add_argument("--period", help="2026-11 or 2026-Q4")
+        slist.add_argument("--line", help="a budget line: 2026-Q4/events or #12")
+        slist.add_argument("--limit", type=int, default=50, help="at most N rows (default 50)")
+        slfmt = slist.add_mutually_exclusive_group()
+        slfmt.add_argument("--json", action="store_true")
+        slfmt.add_argument("--csv", action="store_true")
+        simp = ssub.add_parser(
+            "import",
+            parents=[common],
+            help="import a finance or ad-platform CSV export",
+            description="Every import starts with a dry run (rows to add, rows already in the "
+            "ledger, one line per bad row), then writes everything or nothing. Importing the "
+            "same file twice adds nothing.",
+        )
+        simp.add_argument("file")
+        simp.add_argument(
+            "--map",
+            action="append",
+            default=[],
+            help='columns: "entry_date=Posting Date,amount=Net Amount"',
+        )
+        simp.add_argument(
+            "--set",
+            action="append",
+            default=[],
+            metavar="FIELD=VALUE",
+            help='a value for every row: --set "channel=Paid search"',
+        )
+        simp.add_argument("--profile", help="use a saved column mapping")
+        simp.add_argument("--save-profile", metavar="NAME", help="save this mapping for reuse")
+        order = simp.add_mutually_exclusive_group()
+        order.add_argument(
+            "--day-first",
+            dest="day_first",
+            action="store_true",
+            default=None,
+            help="03/11/2026 is 3 November (the default)",
+        )
+        order.add_argument(
+            "--month-first", dest="day_first", action="store_false", help="03/11/2026 is 11 March"
+        )
+        simp.add_argument(
+            "--decimal-comma",
+            action="store_true",
+            default=None,
+            help="amounts are written 1.234,56 (detected when not given)",
+        )
+        simp.add_argument("--dry-run", action="store_true", help="report only, write nothing")
+        sexp = ssub.add_parser("export", parents=[common], help="write the ledger as CSV")
+        sexp.add_argument("query", nargs="*")
+        sexp.add_argument("--period")
+        sexp.add_argument("-o", "--output", metavar="FILE")
+        scor = ssub.add_parser(
+            "correct", parents=[common], help="reverse an entry and record it corrected"
+        )
+        scor.add_argument("id", type=int)
+        scor.add_argument("--date")
+        scor.add_argument("--amount")
+        scor.add_argument("--line")
+        scor.add_argument("--payee")
+        scor.add_argument("--ref")
+        scor.add_argument("--note")
+        srev = ssub.add_parser("reverse", parents=[common], help="cancel an entry with a reversal")
+        srev.add_argument("id", type=int)
+        srev.add_argument("--reason", default="")
+
+    if want("budget"):
+        budget = sub.add_parser(
+            "budget",
+            parents=[common],
+            help="the plan: report, lines, copy forward, close periods",
+        )
+        bsub = budget.add_subparsers(dest="budget_command", metavar="ACTION", parser_class=_Parser)
+        brep = bsub.add_parser("report", parents=[common], help="plan vs actual")
+        brep.add_argument("--period", help="2026-11, 2026-Q4 (default: this quarter)")
+        brep.add_argument("--by", choices=("line", "channel", "month", "quarter"), default="line")
+        brfmt = brep.add_mutually_exclusive_group()
+        brfmt.add_argument("--json", action="store_true")
+        brfmt.add_argument("--csv", action="store_true")
+        blines = bsub.add_parser("lines", parents=[common], help="list budget lines")
+        blines.add_argument("--period")
+        blfmt = blines.add_mutually_exclusive_group()
+        blfmt.add_argument("--json", action="store_true")
+        blfmt.add_argument("--csv", action="store_true")
+        bline = bsub.add_parser("line", parents=[common], help="add a budget line")
+        bline.add_argument("action", choices=("add",))
+        bline.add_argument("period", help="2026-11 or 2026-Q4")
+        bline.add_argument("channel")
+        bline.add_argument("planned", help="25000, £25k")
+        bline.add_argument("--owner", required=True)
+        bline.add_argument("--campaign", default="")
+        bline.add_argument("--tool")
+        bcopy = bsub.add_parser(
+            "copy", parents=[common], help="copy a period's lines forward as a new plan"
+        )
+        bcopy.add_argument("source", metavar="FROM")
+        bcopy.add_argument("target", metavar="TO")
+        bclose = bsub.add_parser("close", parents=[common], help="lock a month: 2026-10")
+        bclose.add_argument("month")
+        bopen = bsub.add_parser("reopen", parents=[common], help="reopen a closed month")
+        bopen.add_argument("month")
+        bopen.add_argument("--reason", required=True)
+        bsub.add_parser("closes", parents=[common], help="list closed months")
+
+    if want("brief"):
+        brief = sub.add_parser(
+            "brief",
+            parents=[common],
+            help="one brief: add, show, edit, assign, and move it",
+            description="Quick entry, then the workflow: submit, approve, return, start, done, "
+            "cancel. Each move checks the same rules as the app; a refusal exits 2 and names "
+            "the rule.",
+        )
+        brsub = brief.add_subparsers(dest="brief_command", metavar="ACTION", parser_class=_Parser)
+        badd = brsub.add_parser("add", parents=[common], help='add a draft: "Q1 webinar series"')
+        badd.add_argument("title")
+        bedit = brsub.add_parser("edit", parents=[common], help="change a brief's fields")
+        bedit.add_argument("id")
+        bedit.add_argument("--title")
+        for target in (badd, bedit):
+            target.add_argument("--kpi", help="the primary KPI's key")
+            target.add_argument("--target", dest="kpi_target", help="the KPI target: 25%%, 400")
+            target.add_argument("--launch", help="+4w, 2027-01-15, 15 Jan")
+            target.add_argument("--owner")
+            target.add_argument("--requester")
+            target.add_argument("--priority", choices=("P1", "P2", "P3", "P4"))
+            target.add_argument("--budget", help="budget requested: 8k, £8,000")
+            target.add_argument("--line", help="the budget line: 2027-Q1/events")
+            target.add_argument("--objective")
+            target.add_argument("--audience")
+            target.add_argument("--message", dest="key_message")
+            target.add_argument("--channels", help="email, paid social, events")
+            target.add_argument("--body", help="the full brief (or - to read it from stdin)")
+        bshow = brsub.add_parser("show", parents=[common], help="the whole brief")
+        bshow.add_argument("id")
+        bshow.add_argument("--json", action="store_true")
+        bassign = brsub.add_parser("assign", parents=[common], help="set the owner")
+        bassign.add_argument("id")
+        bassign.add_argument("owner")
+        for name, text in (
+            ("submit", "send for review"),
+            ("approve", "approve a submitted brief"),
+            ("return", "send a submitted brief back to draft (--reason)"),
+            ("start", "mark an approved brief in flight"),
+            ("done", "mark done with --result or --not-measured"),
+            ("cancel", "cancel an open brief (--reason)"),
+        ):
+            move = brsub.add_parser(name, parents=[common], help=text)
+            move.add_argument("id")
+            move.add_argument("--reason", default="")
+            move.add_argument("--result", default="", help="done: the measured KPI result")
+            move.add_argument(
+                "--not-measured", default="", help="done: why the result could not be measured"
+            )
+
+    if want("briefs"):
+        blist = sub.add_parser(
+            "briefs",
+            parents=[common],
+            help="the brief queue, what needs action first",
+            description="Filters combine: words match title, channels, people and KPI.",
+        )
+        blist.add_argument("query", nargs="*")
+        blist.add_argument(
+            "--status",
+            action="append",
+            default=[],
+            choices=("draft", "submitted", "approved", "in_flight", "done", "cancelled"),
+        )
+        blist.add_argument("--mine", action="store_true", help="briefs I own")
+        blist.add_argument("--unassigned", action="store_true")
+        blist.add_argument("--overdue", action="store_true")
+        blist.add_argument("--at-risk", action="store_true")
+        blist.add_argument("--waiting", action="store_true", help="too long in review")
+        blist.add_argument("--all", action="store_true", help="include done and cancelled")
+        blfmt2 = blist.add_mutually_exclusive_group()
+        blfmt2.add_argument("--json", action="store_true")
+        blfmt2.add_argument("--csv", action="store_true")
 
     from mops_tui import commands
 
-    for module in commands.modules():
+    for module in commands.modules(None if only is None else [only]):
         module.register(sub, common)
 
-    db = sub.add_parser(
-        "db", help="where the data lives, upgrade, backup, restore", parents=[common]
-    )
-    db.add_argument("action", choices=("path", "upgrade", "backup", "restore"))
-    db.add_argument("file", nargs="?", help="backup: destination; restore: the backup")
-    db.add_argument("--yes", action="store_true", help="restore without asking")
+    if want("db"):
+        db = sub.add_parser(
+            "db", help="where the data lives, upgrade, backup, restore", parents=[common]
+        )
+        db.add_argument("action", choices=("path", "upgrade", "backup", "restore"))
+        db.add_argument("file", nargs="?", help="backup: destination; restore: the backup")
+        db.add_argument("--yes", action="store_true", help="restore without asking")
+
     return parser
 
 
@@ -348,9 +366,34 @@ def _common(parser: argparse.ArgumentParser, *, top: bool) -> None:
 # ---------------------------------------------------------------------------
 
 
+BUILT_IN = ("demo", "stack", "people", "kpi", "spend", "budget", "brief", "briefs", "db")
+
+
+def _command_in(argv: Sequence[str]) -> str | None:
+    """The command named in ``argv`` (after any --db/--theme), "" for none (the TUI),
+    or None when the whole parser is needed (help, version, or an unknown word)."""
+    from mops_tui.commands import NAMES
+
+    skip = False
+    for word in argv:
+        if skip:
+            skip = False
+            continue
+        if word in ("-h", "--help", "--version"):
+            return None
+        if word in ("--db", "--theme"):
+            skip = True
+            continue
+        if word.startswith("-"):
+            continue
+        return word if word in BUILT_IN or word in NAMES else None
+    return ""
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    words = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser(_command_in(words))
+    args = parser.parse_args(words)
     from mops_tui.domain.errors import DomainError, ValidationFailed
 
     try:
@@ -643,9 +686,9 @@ _SHORT_STATUS = {"under_review": "in review", "decommissioning": "decommission"}
 
 
 def _tool_spend(ws: Workspace, tool_id: int) -> int:
-    from mops_tui.services import ledger
+    from mops_tui.services import stack
 
-    return ledger.tool_spend(ws, tool_id)[0]
+    return stack.spend_this_year(ws, tool_id)[0]
 
 
 def _tool_card(ws: Workspace, t: ToolView, paint: Any, total: int) -> list[str]:
@@ -733,12 +776,12 @@ def _tool_card(ws: Workspace, t: ToolView, paint: Any, total: int) -> list[str]:
                 wrapped[-1] = last[:cut] + paint("(personal data)", "magenta") if cut >= 0 else last
             lines.append("  " + wrapped[0])
             lines.extend("    " + rest for rest in wrapped[1:])
-    from mops_tui.services import ledger
+    from mops_tui.services import stack as stack_service
 
-    spent, year = ledger.tool_spend(ws, t.id)
+    spent, year = stack_service.spend_this_year(ws, t.id)
     if spent:
         note = f" of {format_money(t.annual_cost, ws.currency)} a year" if t.annual_cost else ""
-        field("Spend", f"{format_money(spent, ws.currency)} logged in {year.label}{note}")
+        field("Spend", f"{format_money(spent, ws.currency)} logged in {year}{note}")
     fed = q.kpis_of_tool(ws.reader, t.id)
     if fed:
         field("KPIs", ", ".join(f"{k['key']} ({k['status']})" for k in fed))

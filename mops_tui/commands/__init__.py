@@ -14,5 +14,7 @@ from types import ModuleType
 NAMES: tuple[str, ...] = ("today", "check", "audit", "undo", "calendar", "report")
 
 
-def modules() -> list[ModuleType]:
-    return [importlib.import_module(f"mops_tui.commands.{name}") for name in NAMES]
+def modules(names: list[str] | None = None) -> list[ModuleType]:
+    """The command modules (``names``: only these, when they are among ``NAMES``)."""
+    wanted = NAMES if names is None else [n for n in NAMES if n in names]
+    return [importlib.import_module(f"mops_tui.commands.{name}") for name in wanted]

@@ -10,7 +10,7 @@ import argparse
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from mops_tui.services.audit import AuditRecord
+    from mops_tui.services.audit_log import AuditRecord
     from mops_tui.services.workspace import Workspace
 
 NAME = "audit"
@@ -51,7 +51,7 @@ def run(args: argparse.Namespace) -> int:
     import json
 
     from mops_tui.cliutil import EXIT_INVALID, EXIT_OK, Fail, out, settings_of, workspace_of
-    from mops_tui.services import audit
+    from mops_tui.services import audit_log
 
     if args.limit < 1:
         raise Fail("--limit must be 1 or more", EXIT_INVALID)
@@ -63,7 +63,7 @@ def run(args: argparse.Namespace) -> int:
     for flag, key, value in (("--since", "from", args.since), ("--until", "to", args.until)):
         if value:
             terms.append(f"{key}:{_day(ws, flag, value)}")
-    entries = audit.list_entries(ws, " ".join(terms), limit=args.limit)
+    entries = audit_log.list_entries(ws, " ".join(terms), limit=args.limit)
     if args.json:
         out(json.dumps([_json(e) for e in entries], ensure_ascii=False, indent=2))
         return EXIT_OK
@@ -151,11 +151,11 @@ def run_undo(args: argparse.Namespace) -> int:
     import json
 
     from mops_tui.cliutil import EXIT_OK, out, safe, settings_of, workspace_of
-    from mops_tui.services import audit
+    from mops_tui.services import audit_log
 
     cfg = settings_of(args)
     ws = workspace_of(cfg)
-    plan = audit.plan_undo(ws)
+    plan = audit_log.plan_undo(ws)
     if args.dry_run:
         if args.json:
             out(
@@ -170,7 +170,7 @@ def run_undo(args: argparse.Namespace) -> int:
             out(safe(plan.description))
             out("The undo would be recorded in the audit log as your change.")
         return EXIT_OK
-    message = audit.undo_last(ws, expected_entry=plan.entry.id)
+    message = audit_log.undo_last(ws, expected_entry=plan.entry.id)
     if args.json:
         out(
             json.dumps(

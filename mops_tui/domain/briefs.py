@@ -14,6 +14,7 @@ from typing import Protocol
 
 from mops_tui.domain.dates import add_working_days, is_working_day, working_days_between
 from mops_tui.domain.errors import FieldError
+from mops_tui.domain.policy import BriefPolicy as BriefPolicy
 
 STATUSES: tuple[str, ...] = ("draft", "submitted", "approved", "in_flight", "done", "cancelled")
 OPEN = frozenset({"draft", "submitted", "approved", "in_flight"})
@@ -25,15 +26,6 @@ BODY_MAX = 20000
 
 def status_label(status: str) -> str:
     return status.replace("_", " ")
-
-
-@dataclass(frozen=True)
-class BriefPolicy:
-    """Thresholds a team sets in ``[briefs]`` of its config file."""
-
-    lead_time_days: int = 10  # working days between submitting and launch
-    review_sla_days: int = 3  # working days a brief may wait in review
-    at_risk_days: int = 5  # approved with fewer working days than this to launch
 
 
 class BriefLike:

@@ -58,6 +58,15 @@ def add_months(d: date, months: int) -> date:
     return result
 
 
+def fiscal_year_bounds(day: date, fy_start: int = 1) -> tuple[date, date, int]:
+    """First day, last day and number of the fiscal year holding ``day``. A fiscal year
+    is named by the calendar year it starts in and starts on the 1st of ``fy_start``."""
+    fy = day.year if day.month >= fy_start else day.year - 1
+    first = date(fy, fy_start, 1)
+    after = date(fy + 1, fy_start, 1)
+    return first, after - timedelta(days=1), fy
+
+
 def end_of_month(d: date) -> date:
     return date(d.year, d.month, calendar.monthrange(d.year, d.month)[1])
 

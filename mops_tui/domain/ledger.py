@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
+from mops_tui.domain.dates import fiscal_year_bounds
 from mops_tui.domain.errors import FieldError
 
 # ---------------------------------------------------------------------------
@@ -107,7 +108,7 @@ def month_period(year: int, month: int) -> Period:
 
 def fiscal_year_of(day: date, fy_start: int = 1) -> int:
     """The fiscal year a day falls in, named by the calendar year it starts in."""
-    return day.year if day.month >= fy_start else day.year - 1
+    return fiscal_year_bounds(day, fy_start)[2]
 
 
 def quarter_period(fiscal_year: int, quarter: int, fy_start: int = 1) -> Period:
@@ -117,6 +118,12 @@ def quarter_period(fiscal_year: int, quarter: int, fy_start: int = 1) -> Period:
         last_month.year, last_month.month, calendar.monthrange(last_month.year, last_month.month)[1]
     )
     return Period(first, last, f"{fiscal_year}-Q{quarter}", "quarter")
+
+
+def fiscal_year_period(day: date, fy_start: int = 1) -> Period:
+    """The fiscal year holding ``day``, as a period labelled ``FY2026``."""
+    first, last, fy = fiscal_year_bounds(day, fy_start)
+    return Period(first, last, f"FY{fy}", "year")
 
 
 def quarter_containing(day: date, fy_start: int = 1) -> Period:

@@ -24,6 +24,12 @@ _GROUPED_COMMA = re.compile(r"^\d{1,3}(?:\.\d{3})+(?:,\d+)?$")
 _PLAIN = re.compile(r"^\d+(?:\.\d+)?$")
 _PLAIN_COMMA = re.compile(r"^\d+(?:,\d+)?$")
 _SPACED = re.compile(r"^\d{1,3}(?:[ \u00a0\u202f']\d{3})+(?:[.,]\d+)?$")
+# What exports hold most of the time, parsed without Decimal: an optional leading minus,
+# digits (grouped in threes or not) and decimals. ASCII digits only: ``\d`` would also
+# take other scripts' digits, which the full parser reads through ``Decimal``.
+_FAST_POINT = re.compile(r"(-?)([0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.([0-9]+))?")
+_FAST_COMMA = re.compile(r"(-?)([0-9]{1,3}(?:\.[0-9]{3})+|[0-9]+)(?:,([0-9]+))?")
+_MAX_MAJOR_INT = 1_000_000_000
 
 
 class MoneyError(ValueError):
@@ -52,6 +58,9 @@ def parse_money(
     s = str(text).strip()
     if not s:
         return None
+    fast = _parse_plain(s, currency, allow_negative, decimal_comma)
+    if fast is not None:
+        return fast
     shown = s if len(s) <= 30 else s[:27] + "..."
     example = "type a number such as 12000, 12,000.50 or £12k"
 
@@ -123,6 +132,29 @@ def parse_money(
             raise MoneyError("cannot be negative")
         minor = -minor
     return minor
+
+
+def _parse_plain(s: str, currency: str, allow_negative: bool, decimal_comma: bool) -> int | None:
+    """Minor units for a plain number (``1,234.56``, ``-84.2``, ``1.234,56`` with a
+    decimal comma), the same as the full parser gives; ``None`` for anything else,
+    including every value the full parser refuses, so it says why."""
+    m = (_FAST_COMMA if decimal_comma else _FAST_POINT).fullmatch(s)
+    if m is None:
+        return None
+    sign: str = m.group(1)
+    whole: str = m.group(2)
+    decimals: str | None = m.group(3)
+    if sign and not allow_negative:
+        return None
+    places: int = _EXPONENTS.get(currency.upper(), 2)
+    if decimals and len(decimals) > places:
+        return None  # 12.500 is fine, 12.505 is not: let Decimal decide
+    major = int(whole.replace("." if decimal_comma else ",", ""))
+    if major >= _MAX_MAJOR_INT:
+        return None  # at or past the limit: the full parser's checks apply
+    unit: int = 10**places
+    minor = major * unit + (int(decimals.ljust(places, "0")) if decimals else 0)
+    return -minor if sign else minor
 
 
 _CURRENCY_OF: dict[str, tuple[str, ...]] = {

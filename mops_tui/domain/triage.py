@@ -17,12 +17,12 @@ An item's score = its kind's coefficient
 
 from __future__ import annotations
 
-import math
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
 from mops_tui.domain.errors import FieldError
+from mops_tui.domain.policy import Urgency as Urgency
 
 KINDS: dict[str, str] = {
     "brief_overdue": "Briefs",
@@ -40,54 +40,6 @@ KINDS: dict[str, str] = {
     "kpi_no_source": "KPIs",
     "period_open": "Ledger",
 }
-
-
-@dataclass(frozen=True)
-class Urgency:
-    """The coefficients. Every name can be set in ``[triage]``."""
-
-    brief_overdue: float = 10.0
-    brief_risk: float = 8.0
-    brief_review: float = 5.0
-    renewal_30: float = 6.0  # cancel-by within 30 days (or passed)
-    renewal_60: float = 3.5
-    renewal_90: float = 2.0
-    compliance: float = 9.0
-    review: float = 2.0
-    decommission: float = 3.0
-    budget_near: float = 4.0
-    budget_over: float = 7.0
-    kpi_not_active: float = 6.0
-    kpi_no_source: float = 6.0
-    period_open: float = 5.0
-    due: float = 0.4
-    age: float = 0.5
-    cost: float = 0.3
-    over: float = 0.5
-
-    @classmethod
-    def from_config(cls, config: Any) -> Urgency:
-        if not isinstance(config, dict):
-            raise ValueError("[triage] must be a table of name = number, e.g. compliance = 9")
-        known = {f.name for f in fields(cls)}
-        unknown = sorted(set(config) - known)
-        if unknown:
-            raise ValueError(
-                f"[triage] has unknown names: {', '.join(unknown)}; the names "
-                f"are: {', '.join(sorted(known))}"
-            )
-        values: dict[str, float] = {}
-        for name, value in config.items():
-            try:
-                if isinstance(value, bool):
-                    raise ValueError
-                number = float(value)
-                if not math.isfinite(number):
-                    raise ValueError
-            except (TypeError, ValueError):
-                raise ValueError(f"[triage] {name} must be a number, not {value!r}") from None
-            values[name] = number
-        return cls(**values)
 
 
 @dataclass

@@ -129,21 +129,25 @@ class ToolDetail:
 
 def detail(ws: Workspace, tool_id: int) -> ToolDetail:
     view = get(ws, tool_id)
+    spend, spend_period = spend_this_year(ws, tool_id)
     return ToolDetail(
         tool=view,
         flags=view.flags(ws.today(), ws.policy, ws.currency),
         integrations=q.integrations_of(ws.reader, tool_id),
         kpis=q.kpis_of_tool(ws.reader, tool_id),
-        **_spend(ws, tool_id),
+        spend=spend,
+        spend_period=spend_period,
         history=audit.tool_history(ws, tool_id),
     )
 
 
-def _spend(ws: Workspace, tool_id: int) -> dict[str, Any]:
-    from mops_tui.services import ledger
+def spend_this_year(ws: Workspace, tool_id: int) -> tuple[int, str]:
+    """Spend linked to the tool this fiscal year, and the year's label (read directly:
+    a lookup should not import the whole ledger service)."""
+    from mops_tui.domain.dates import fiscal_year_bounds
 
-    total, year = ledger.tool_spend(ws, tool_id)
-    return {"spend": total, "spend_period": year.label}
+    first, last, fy = fiscal_year_bounds(ws.today(), ws.fy_start)
+    return q.tool_spend(ws.reader, tool_id, first, last), f"FY{fy}"
 
 
 def tool_choices(ws: Workspace, include_retired: bool = False) -> list[tuple[str, int]]:

@@ -11,11 +11,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from mops_tui import clock
-from mops_tui.domain.briefs import BriefPolicy
 from mops_tui.domain.context import Context
 from mops_tui.domain.errors import DomainError
+from mops_tui.domain.policy import BriefPolicy, Urgency
 from mops_tui.domain.tools import StackPolicy
-from mops_tui.domain.triage import Urgency
 from mops_tui.store.reader import Reader
 
 if TYPE_CHECKING:

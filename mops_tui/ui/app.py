@@ -12,11 +12,7 @@ from mops_tui.resources import themes_dir
 from mops_tui.services.workspace import Workspace, open_workspace, warm_up
 from mops_tui.settings import Settings
 from mops_tui.ui.commands import ActionsProvider, RecordsProvider
-from mops_tui.ui.screens.briefs import BriefsScreen
 from mops_tui.ui.screens.home import HomeScreen
-from mops_tui.ui.screens.kpis import KpisScreen
-from mops_tui.ui.screens.ledger import LedgerScreen
-from mops_tui.ui.screens.stack import StackScreen
 from mops_tui.ui.themes import THEME_NAMES, load_themes
 
 # Number keys are fixed: 1 Home, 2 Stack, 3 Briefs, 4 Ledger, 5 KPIs.
@@ -29,17 +25,25 @@ MODE_KEYS: tuple[tuple[str, str, str], ...] = (
 )
 
 
+def _screen(module: str, name: str) -> Any:
+    import importlib
+
+    return getattr(importlib.import_module(f"mops_tui.ui.screens.{module}"), name)()
+
+
 class MopsApp(App[int]):
     TITLE = "mops"
     SUB_TITLE = __version__
     CSS_PATH = str(themes_dir() / "mops.tcss")
     ENABLE_COMMAND_PALETTE = True
+    # Home is imported with the app; the other modes when first opened, so the first
+    # paint does not wait for four screens' modules.
     MODES: ClassVar[dict[str, Any]] = {
         "home": HomeScreen,
-        "stack": StackScreen,
-        "briefs": BriefsScreen,
-        "ledger": LedgerScreen,
-        "kpis": KpisScreen,
+        "stack": lambda: _screen("stack", "StackScreen"),
+        "briefs": lambda: _screen("briefs", "BriefsScreen"),
+        "ledger": lambda: _screen("ledger", "LedgerScreen"),
+        "kpis": lambda: _screen("kpis", "KpisScreen"),
     }
     DEFAULT_MODE = "home"
     COMMANDS = App.COMMANDS | {RecordsProvider, ActionsProvider}
@@ -79,8 +83,20 @@ class MopsApp(App[int]):
         if self.settings.keymap:
             self.set_keymap(self.settings.keymap)
         # Warm the write path (SQLAlchemy, pydantic) after first paint, off the loop.
-        self.run_worker(warm_up, thread=True, group="warm", exit_on_error=False)
+        # Warm the other modes and the write path once Home has had a moment to load:
+        # started at once, the imports would compete with Home's own first read.
+        self.set_timer(0.6, self._warm)
         self.set_interval(self.WATCH_SECONDS, self._watch, name="watch")
+
+    def _warm(self) -> None:
+        def work() -> None:
+            import importlib
+
+            for module in ("stack", "briefs", "ledger", "kpis", "modals"):
+                importlib.import_module(f"mops_tui.ui.screens.{module}")
+            warm_up()
+
+        self.run_worker(work, thread=True, group="warm", exit_on_error=False)
 
     # -- moving between modes ----------------------------------------------------------
 

@@ -11,6 +11,7 @@ from datetime import date, datetime
 from typing import Any
 
 from mops_tui.domain.text import fold
+from mops_tui.store.queries.stack import tool_spend as tool_spend
 from mops_tui.store.reader import Reader, Row, as_date, as_datetime, like_pattern
 
 _LINE_SELECT = """
@@ -359,17 +360,6 @@ def profiles(reader: Reader) -> list[Row]:
 def profile(reader: Reader, name: str) -> Row | None:
     return reader.one(
         "SELECT name, settings_json FROM import_profiles WHERE name = :n", {"n": name}
-    )
-
-
-def tool_spend(reader: Reader, tool_id: int, starts_on: date, ends_on: date) -> int:
-    return int(
-        reader.scalar(
-            "SELECT COALESCE(SUM(e.amount), 0) FROM spend_entries e WHERE e.tool_id = :t "
-            "AND e.entry_date >= :a AND e.entry_date <= :b",
-            {"t": tool_id, "a": starts_on.isoformat(), "b": ends_on.isoformat()},
-        )
-        or 0
     )
 
 

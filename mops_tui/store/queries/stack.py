@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from mops_tui.domain.text import fold, key_of
@@ -321,4 +322,16 @@ def find_person(reader: Reader, text: str) -> list[Row]:
         "WHERE name_key = :k OR name_key LIKE :p ESCAPE '\\' OR handle LIKE :p ESCAPE '\\' "
         "ORDER BY name_key",
         {"k": fold(text), "p": like_pattern(fold(text))},
+    )
+
+
+def tool_spend(reader: Reader, tool_id: int, starts_on: date, ends_on: date) -> int:
+    """Spend linked to a tool between two dates (both included)."""
+    return int(
+        reader.scalar(
+            "SELECT COALESCE(SUM(e.amount), 0) FROM spend_entries e WHERE e.tool_id = :t "
+            "AND e.entry_date >= :a AND e.entry_date <= :b",
+            {"t": tool_id, "a": starts_on.isoformat(), "b": ends_on.isoformat()},
+        )
+        or 0
     )

@@ -16,8 +16,8 @@ from textual.binding import Binding, BindingType
 from textual.widgets import Input
 
 from mops_tui.domain.text import visible
-from mops_tui.services import audit
-from mops_tui.services.audit import AuditRecord, EntryDetail, UndoPlan
+from mops_tui.services import audit_log
+from mops_tui.services.audit_log import AuditRecord, EntryDetail, UndoPlan
 from mops_tui.ui.screens.base import RecordScreen, common_bindings
 from mops_tui.ui.screens.modals import ConfirmScreen
 from mops_tui.ui.widgets.detail import Doc
@@ -52,8 +52,8 @@ class AuditScreen(RecordScreen[AuditRecord]):
         super().__init__()
         self.initial_query = query
 
-    def source(self) -> audit.AuditListing:
-        return audit.AuditListing(self.mops.ws)
+    def source(self) -> audit_log.AuditListing:
+        return audit_log.AuditListing(self.mops.ws)
 
     def columns(self) -> list[Column[AuditRecord]]:
         def action_style(r: AuditRecord) -> str | None:
@@ -77,7 +77,7 @@ class AuditScreen(RecordScreen[AuditRecord]):
     # -- detail ---------------------------------------------------------------------
 
     def fetch_detail(self, row_id: Any) -> EntryDetail:
-        return audit.detail(self.mops.ws, int(row_id))
+        return audit_log.detail(self.mops.ws, int(row_id))
 
     def detail_id(self, found: EntryDetail) -> int:
         return found.entry.id
@@ -118,7 +118,7 @@ class AuditScreen(RecordScreen[AuditRecord]):
 
     def action_undo(self) -> None:
         ws = self.mops.ws
-        self.run_write(lambda: audit.plan_undo(ws), self._confirm_undo)
+        self.run_write(lambda: audit_log.plan_undo(ws), self._confirm_undo)
 
     def _confirm_undo(self, plan: UndoPlan) -> None:
         entry = plan.entry
@@ -148,7 +148,7 @@ class AuditScreen(RecordScreen[AuditRecord]):
             self.notify(message, title="Undone", markup=False)
             self.table.reload(keep_cursor=False)
 
-        self.run_write(lambda: audit.undo_last(ws, plan.entry.id), done)
+        self.run_write(lambda: audit_log.undo_last(ws, plan.entry.id), done)
 
 
 def open_audit(app: App[Any], query: str = "") -> AuditScreen:

@@ -130,7 +130,13 @@ class RecordScreen(Screen[None], Generic[R]):
     def on_mount(self) -> None:
         self._update_topbar()
         self.table.focus()
-        self.table.reload()
+        # Read after the first paint: a worker started now would hold the GIL while
+        # the screen is being drawn for the first time.
+        self.call_after_refresh(self._first_load)
+
+    def _first_load(self) -> None:
+        if not self.table.has_started:  # show_record may have asked already
+            self.table.reload()
 
     def on_resize(self) -> None:
         self._fit_layout()

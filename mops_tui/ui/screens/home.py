@@ -22,9 +22,7 @@ from mops_tui.domain.money import format_compact
 from mops_tui.domain.triage import InboxItem
 from mops_tui.services import triage
 from mops_tui.ui.screens.base import RecordScreen, common_bindings
-from mops_tui.ui.screens.modals import FormScreen, TextScreen
 from mops_tui.ui.widgets.detail import DetailPane, Doc
-from mops_tui.ui.widgets.form import FieldSpec
 from mops_tui.ui.widgets.record_table import Column, RecordTable
 
 AREA_STYLE = {"Briefs": "cyan", "Stack": "magenta", "Ledger": "yellow", "KPIs": "green"}
@@ -259,6 +257,9 @@ class HomeScreen(RecordScreen[InboxItem]):
         self.mops.open_record(mode, record, come_back="home")
 
     def action_snooze(self) -> None:
+        from mops_tui.ui.screens.modals import FormScreen
+        from mops_tui.ui.widgets.form import FieldSpec
+
         item = self.need_selected()
         if item is None:
             return
@@ -282,6 +283,9 @@ class HomeScreen(RecordScreen[InboxItem]):
         )
 
     def action_decide(self) -> None:
+        from mops_tui.ui.screens.modals import FormScreen
+        from mops_tui.ui.widgets.form import FieldSpec
+
         item = self.need_selected()
         if item is None or not item.kind.startswith("renewal"):
             self.notify("Choose a renewal item first.", severity="warning")
@@ -329,6 +333,8 @@ class HomeScreen(RecordScreen[InboxItem]):
         )
 
     def action_lineage(self) -> None:
+        from mops_tui.ui.screens.modals import TextScreen
+
         self.app.push_screen(
             TextScreen("Where personal data flows", render_lineage(triage.lineage(self.mops.ws)))
         )

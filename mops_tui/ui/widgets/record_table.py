@@ -364,6 +364,11 @@ class RecordTable(ScrollView, Generic[R], can_focus=True):
         return self.row_at(self.cursor_row)
 
     @property
+    def has_started(self) -> bool:
+        """A load has been asked for (it may still be on its way)."""
+        return self._generation > 0
+
+    @property
     def is_loaded(self) -> bool:
         return self._loaded
 

@@ -16,8 +16,8 @@ from typing import Any
 import pytest
 
 from mops_tui.domain.errors import ValidationFailed
-from mops_tui.services import audit, briefs, kpis, ledger, stack
-from mops_tui.services.audit import UndoRefused
+from mops_tui.services import audit_log, briefs, kpis, ledger, stack
+from mops_tui.services.audit_log import UndoRefused
 from mops_tui.services.workspace import Workspace
 
 
@@ -52,8 +52,8 @@ def scalar(ws: Workspace, statement: str) -> Any:
         conn.close()
 
 
-def newest(ws: Workspace, n: int = 1) -> list[audit.AuditRecord]:
-    return audit.list_entries(ws, "", limit=n)
+def newest(ws: Workspace, n: int = 1) -> list[audit_log.AuditRecord]:
+    return audit_log.list_entries(ws, "", limit=n)
 
 
 def assert_append_only(before: list[tuple[Any, ...]], ws: Workspace) -> list[tuple[Any, ...]]:
@@ -69,7 +69,7 @@ def assert_append_only(before: list[tuple[Any, ...]], ws: Workspace) -> list[tup
 
 
 def test_the_log_lists_newest_first_and_counts(demo_ws: Workspace) -> None:
-    listing = audit.AuditListing(demo_ws)
+    listing = audit_log.AuditListing(demo_ws)
     total = listing.count("")
     assert total == len(audit_rows(demo_ws))
     page = listing.page("", "at", True, 0, 50)
@@ -83,7 +83,7 @@ def test_the_log_lists_newest_first_and_counts(demo_ws: Workspace) -> None:
 def test_filter_by_actor_area_dates_and_words(demo_ws: Workspace, ana: Workspace) -> None:
     tool = stack.get_by_name(demo_ws, "Canva")
     stack.update(ana, tool.id, {"notes": "Checked the seats."}, tool.version)
-    listing = audit.AuditListing(demo_ws)
+    listing = audit_log.AuditListing(demo_ws)
     assert listing.count("actor:ana") == 1
     [mine] = listing.page("actor:ana area:tool", "at", True, 0, 10)
     assert mine.actor == "ana" and mine.entity == "tool" and mine.entity_id == tool.id
@@ -112,7 +112,7 @@ def test_filter_by_actor_area_dates_and_words(demo_ws: Workspace, ana: Workspace
 def test_a_filter_term_that_is_not_understood_is_searched_as_words(
     demo_ws: Workspace,
 ) -> None:
-    f = audit.parse_query(demo_ws, "from:someday actor:me,ana area:line kpi")
+    f = audit_log.parse_query(demo_ws, "from:someday actor:me,ana area:line kpi")
     assert f.words == ("from:someday", "kpi")
     assert f.actors == ("tester", "ana")
     assert f.entities == ("budget_line",)
@@ -122,7 +122,7 @@ def test_detail_shows_before_and_after_field_by_field(demo_ws: Workspace) -> Non
     tool = stack.get_by_name(demo_ws, "HubSpot Marketing Hub")
     stack.update(demo_ws, tool.id, {"annual_cost": "40,000", "seats_used": "12"}, tool.version)
     entry = newest(demo_ws)[0]
-    found = audit.detail(demo_ws, entry.id)
+    found = audit_log.detail(demo_ws, entry.id)
     assert found.record == "HubSpot Marketing Hub"
     rows = {c.field: c for c in found.changes}
     assert rows["annual_cost"].before == "£38,400" and rows["annual_cost"].after == "£40,000"
@@ -141,10 +141,10 @@ def test_undo_a_tool_edit_sets_it_back_and_is_itself_audited(demo_ws: Workspace)
     rows_before = audit_rows(demo_ws)
     edit_id = rows_before[-1][0]
 
-    plan = audit.plan_undo(demo_ws)
+    plan = audit_log.plan_undo(demo_ws)
     assert plan.entry.id == edit_id and plan.kind == "restore"
     assert "annual cost back from £99,000 to £38,400" in plan.description
-    message = audit.undo_last(demo_ws, expected_entry=edit_id)
+    message = audit_log.undo_last(demo_ws, expected_entry=edit_id)
     assert message.startswith("Undone: Set HubSpot Marketing Hub's annual cost back")
 
     back = stack.get(demo_ws, tool.id)
@@ -154,7 +154,7 @@ def test_undo_a_tool_edit_sets_it_back_and_is_itself_audited(demo_ws: Workspace)
         ("tester", "tool", tool.id, "edited"),
         ("tester", "tool", tool.id, "undo"),
     ]
-    marker = audit.get_entry(demo_ws, new[1][0])
+    marker = audit_log.get_entry(demo_ws, new[1][0])
     assert marker.after == {"undoes": edit_id, "entries": [new[0][0]]}
     assert f"undid change #{edit_id}" in marker.summary
     # The undo shows in the tool's own history too.
@@ -165,12 +165,12 @@ def test_each_undo_goes_one_change_further_back(demo_ws: Workspace) -> None:
     tool = stack.get_by_name(demo_ws, "Canva")
     first = stack.update(demo_ws, tool.id, {"seats_bought": "30"}, tool.version)
     stack.update(demo_ws, tool.id, {"seats_bought": "40"}, first.version)
-    audit.undo_last(demo_ws)
+    audit_log.undo_last(demo_ws)
     assert stack.get(demo_ws, tool.id).seats_bought == 30
-    audit.undo_last(demo_ws)
+    audit_log.undo_last(demo_ws)
     assert stack.get(demo_ws, tool.id).seats_bought == tool.seats_bought
     with pytest.raises(UndoRefused, match="tester has no change to undo"):
-        audit.plan_undo(demo_ws)
+        audit_log.plan_undo(demo_ws)
 
 
 def test_undo_a_kpi_meaning_edit_makes_a_new_version(demo_ws: Workspace) -> None:
@@ -180,9 +180,9 @@ def test_undo_a_kpi_meaning_edit_makes_a_new_version(demo_ws: Workspace) -> None
         demo_ws, kpi.id, {"definition": "NPS of paying customers only."}, kpi.version
     )
     assert edited.current_version == kpi.current_version + 1
-    plan = audit.plan_undo(demo_ws)
+    plan = audit_log.plan_undo(demo_ws)
     assert f"becomes version {edited.current_version + 1}" in plan.description
-    audit.undo_last(demo_ws)
+    audit_log.undo_last(demo_ws)
     back = kpis.get(demo_ws, kpi.id)
     assert back.definition == kpi.definition
     assert back.current_version == kpi.current_version + 2
@@ -197,8 +197,8 @@ def test_undo_a_kpi_meaning_edit_makes_a_new_version(demo_ws: Workspace) -> None
 def test_undo_a_kpi_wording_edit_adds_no_version(demo_ws: Workspace) -> None:
     kpi = kpis.get_by_key(demo_ws, "customer_nps")
     kpis.update(demo_ws, kpi.id, {"label": "Customer NPS (relationship)"}, kpi.version)
-    assert "becomes version" not in audit.plan_undo(demo_ws).description
-    audit.undo_last(demo_ws)
+    assert "becomes version" not in audit_log.plan_undo(demo_ws).description
+    audit_log.undo_last(demo_ws)
     back = kpis.get(demo_ws, kpi.id)
     assert back.label == kpi.label and back.current_version == kpi.current_version
 
@@ -208,10 +208,10 @@ def test_undo_a_budget_line_edit(demo_ws: Workspace) -> None:
     ledger.update_line(
         demo_ws, line.id, {"planned": "9,000", "notes": "Extra series"}, line.version
     )
-    plan = audit.plan_undo(demo_ws)
+    plan = audit_log.plan_undo(demo_ws)
     assert plan.entry.entity == "budget_line"
     assert "planned back from £9,000 to" in plan.description
-    audit.undo_last(demo_ws)
+    audit_log.undo_last(demo_ws)
     back = ledger.get_line(demo_ws, line.id)
     assert back.planned == line.planned and back.notes == line.notes
 
@@ -219,13 +219,13 @@ def test_undo_a_budget_line_edit(demo_ws: Workspace) -> None:
 def test_undo_a_brief_edit_then_refuse_its_creation(demo_ws: Workspace) -> None:
     brief = briefs.create(demo_ws, {"title": "Spring webinar", "priority": "P3"})
     briefs.update(demo_ws, brief.id, {"title": "Spring webinar series", "owner": "Ana Costa"}, None)
-    plan = audit.plan_undo(demo_ws)
+    plan = audit_log.plan_undo(demo_ws)
     assert plan.entry.entity == "brief" and plan.entry.action == "edited"
-    audit.undo_last(demo_ws)
+    audit_log.undo_last(demo_ws)
     back = briefs.get(demo_ws, brief.id)
     assert back.title == "Spring webinar" and back.owner is None
     with pytest.raises(UndoRefused, match="cancel it with a reason"):
-        audit.plan_undo(demo_ws)
+        audit_log.plan_undo(demo_ws)
 
 
 def test_undo_spend_entry_is_a_reversal(demo_ws: Workspace) -> None:
@@ -239,10 +239,10 @@ def test_undo_spend_entry_is_a_reversal(demo_ws: Workspace) -> None:
         },
     )
     rows_before = audit_rows(demo_ws)
-    plan = audit.plan_undo(demo_ws)
+    plan = audit_log.plan_undo(demo_ws)
     assert plan.kind == "reverse"
     assert "a reversal of -£1,200" in plan.description
-    audit.undo_last(demo_ws)
+    audit_log.undo_last(demo_ws)
     original = ledger.get_entry(demo_ws, entry.id)
     assert original.reversed_by is not None
     reversal = ledger.get_entry(demo_ws, original.reversed_by)
@@ -256,7 +256,7 @@ def test_undo_spend_entry_is_a_reversal(demo_ws: Workspace) -> None:
     # A reversal is not reversed again: the next undo finds the entry's creation undone
     # and has nothing else of tester's.
     with pytest.raises(UndoRefused, match="no change to undo"):
-        audit.plan_undo(demo_ws)
+        audit_log.plan_undo(demo_ws)
 
 
 def test_undo_an_import_of_one_row_reverses_it(demo_ws: Workspace) -> None:
@@ -275,9 +275,9 @@ def test_undo_an_import_of_one_row_reverses_it(demo_ws: Workspace) -> None:
         ],
     )
     assert report.written and report.to_add == 1
-    plan = audit.plan_undo(demo_ws)
+    plan = audit_log.plan_undo(demo_ws)
     assert plan.kind == "reverse"
-    audit.undo_last(demo_ws)
+    audit_log.undo_last(demo_ws)
     entries = ledger.list_entries(demo_ws, "zoom from:2026-11-21 to:2026-11-21")
     kinds = sorted(e.kind for e in entries)
     assert kinds == ["reversal", "spend"]
@@ -288,9 +288,9 @@ def test_undo_an_integration_removes_it(demo_ws: Workspace) -> None:
     flow = stack.add_integration(
         demo_ws, {"source": "HubSpot Marketing Hub", "target": "Canva", "data": "brand kit"}
     )
-    plan = audit.plan_undo(demo_ws)
+    plan = audit_log.plan_undo(demo_ws)
     assert plan.kind == "remove" and "HubSpot Marketing Hub → Canva" in plan.description
-    audit.undo_last(demo_ws)
+    audit_log.undo_last(demo_ws)
     links = stack.detail(demo_ws, flow.source_id).integrations
     assert flow.id not in {i.id for i in links}
     assert newest(demo_ws, 2)[1].action == "removed"
@@ -303,7 +303,7 @@ def test_undo_an_integration_removes_it(demo_ws: Workspace) -> None:
 
 def test_nothing_to_undo(demo_ws: Workspace) -> None:
     with pytest.raises(UndoRefused, match="tester has no change to undo") as caught:
-        audit.undo_last(demo_ws)
+        audit_log.undo_last(demo_ws)
     assert caught.value.exit_code == 1
 
 
@@ -314,7 +314,7 @@ def test_a_status_move_is_refused_with_what_to_do(demo_ws: Workspace) -> None:
     with pytest.raises(
         UndoRefused, match=r"Status moves are not undone with u: move it again with t in Stack"
     ):
-        audit.undo_last(demo_ws)
+        audit_log.undo_last(demo_ws)
     assert audit_rows(demo_ws) == rows  # a refusal writes nothing
 
 
@@ -331,20 +331,20 @@ def test_adding_a_tool_is_refused(demo_ws: Workspace) -> None:
         },
     )
     with pytest.raises(UndoRefused, match=r"added Loom\. Nothing in mops is deleted: retire it"):
-        audit.plan_undo(demo_ws)
+        audit_log.plan_undo(demo_ws)
 
 
 def test_a_close_is_refused(demo_ws: Workspace) -> None:
     ledger.close_period(demo_ws, "2026-10")
     with pytest.raises(UndoRefused, match="mops budget reopen 2026-10"):
-        audit.plan_undo(demo_ws)
+        audit_log.plan_undo(demo_ws)
 
 
 def test_a_brief_move_is_refused(demo_ws: Workspace) -> None:
     brief = briefs.create(demo_ws, {"title": "Doomed idea"})
     briefs.move(demo_ws, brief.id, "cancel", reason="no budget")
     with pytest.raises(UndoRefused, match="Status moves are not undone"):
-        audit.plan_undo(demo_ws)
+        audit_log.plan_undo(demo_ws)
 
 
 def test_an_import_of_many_rows_is_refused(demo_ws: Workspace) -> None:
@@ -362,7 +362,7 @@ def test_an_import_of_many_rows_is_refused(demo_ws: Workspace) -> None:
     ]
     assert ledger.import_spend(demo_ws, rows).written
     with pytest.raises(UndoRefused, match="an import of 3 rows"):
-        audit.plan_undo(demo_ws)
+        audit_log.plan_undo(demo_ws)
 
 
 def test_a_correction_and_a_reversal_are_refused(demo_ws: Workspace) -> None:
@@ -372,14 +372,14 @@ def test_a_correction_and_a_reversal_are_refused(demo_ws: Workspace) -> None:
     )
     ledger.correct_entry(demo_ws, entry.id, {"amount": "350"})
     with pytest.raises(UndoRefused, match="correct the new entry"):
-        audit.plan_undo(demo_ws)
+        audit_log.plan_undo(demo_ws)
     other = ledger.add_entry(
         demo_ws,
         {"entry_date": "2026-11-20", "amount": "90", "payee": "Vimeo", "line": "2026-Q4/webinars"},
     )
     ledger.reverse_entry(demo_ws, other.id, "duplicate")
     with pytest.raises(UndoRefused, match="A reversal is not reversed"):
-        audit.plan_undo(demo_ws)
+        audit_log.plan_undo(demo_ws)
 
 
 def test_someone_else_changed_the_tool_after_you(demo_ws: Workspace, ana: Workspace) -> None:
@@ -390,7 +390,7 @@ def test_someone_else_changed_the_tool_after_you(demo_ws: Workspace, ana: Worksp
     with pytest.raises(
         UndoRefused, match=r"^ana changed Canva at 2026-11-29 09:00, after your change"
     ):
-        audit.undo_last(demo_ws)
+        audit_log.undo_last(demo_ws)
     assert audit_rows(demo_ws) == rows
     assert stack.get(demo_ws, tool.id).seats_bought == 30
 
@@ -400,7 +400,7 @@ def test_someone_else_changed_the_kpi_after_you(demo_ws: Workspace, ana: Workspa
     mine = kpis.update(demo_ws, kpi.id, {"label": "NPS"}, kpi.version)
     kpis.update(ana, kpi.id, {"description": "Asked twice a year."}, mine.version)
     with pytest.raises(UndoRefused, match=r"^ana changed customer_nps"):
-        audit.plan_undo(demo_ws)
+        audit_log.plan_undo(demo_ws)
 
 
 def test_someone_else_reversed_your_spend(demo_ws: Workspace, ana: Workspace) -> None:
@@ -415,7 +415,7 @@ def test_someone_else_reversed_your_spend(demo_ws: Workspace, ana: Workspace) ->
     )
     ledger.reverse_entry(ana, entry.id, "not ours")
     with pytest.raises(UndoRefused, match=r"^ana changed #\d+ £60 to Typeform"):
-        audit.plan_undo(demo_ws)
+        audit_log.plan_undo(demo_ws)
 
 
 def test_someone_else_removed_your_integration(demo_ws: Workspace, ana: Workspace) -> None:
@@ -424,7 +424,7 @@ def test_someone_else_removed_your_integration(demo_ws: Workspace, ana: Workspac
     )
     stack.remove_integration(ana, flow.id)
     with pytest.raises(UndoRefused, match=r"^ana changed HubSpot Marketing Hub → Canva"):
-        audit.plan_undo(demo_ws)
+        audit_log.plan_undo(demo_ws)
 
 
 def test_a_value_changed_behind_mops_back_is_refused(demo_ws: Workspace) -> None:
@@ -437,7 +437,7 @@ def test_a_value_changed_behind_mops_back_is_refused(demo_ws: Workspace) -> None
     conn.commit()
     conn.close()
     with pytest.raises(UndoRefused, match="Canva no longer holds what your change set"):
-        audit.plan_undo(demo_ws)
+        audit_log.plan_undo(demo_ws)
 
 
 def test_others_changes_are_never_yours_to_undo(demo_ws: Workspace, ana: Workspace) -> None:
@@ -445,19 +445,19 @@ def test_others_changes_are_never_yours_to_undo(demo_ws: Workspace, ana: Workspa
     hubspot = stack.get_by_name(demo_ws, "HubSpot Marketing Hub")
     stack.update(demo_ws, canva.id, {"seats_bought": "30"}, canva.version)
     stack.update(ana, hubspot.id, {"seats_used": "20"}, hubspot.version)
-    plan = audit.plan_undo(demo_ws)
+    plan = audit_log.plan_undo(demo_ws)
     assert plan.entry.actor == "tester" and plan.entry.entity_id == canva.id
-    audit.undo_last(demo_ws)
+    audit_log.undo_last(demo_ws)
     assert stack.get(demo_ws, hubspot.id).seats_used == 20
 
 
 def test_the_change_confirmed_must_still_be_the_last(demo_ws: Workspace) -> None:
     tool = stack.get_by_name(demo_ws, "Canva")
     first = stack.update(demo_ws, tool.id, {"seats_bought": "30"}, tool.version)
-    shown = audit.plan_undo(demo_ws).entry.id
+    shown = audit_log.plan_undo(demo_ws).entry.id
     stack.update(demo_ws, tool.id, {"seats_bought": "35"}, first.version)
     with pytest.raises(UndoRefused, match="no longer the one shown"):
-        audit.undo_last(demo_ws, expected_entry=shown)
+        audit_log.undo_last(demo_ws, expected_entry=shown)
     assert stack.get(demo_ws, tool.id).seats_bought == 35
 
 
@@ -470,6 +470,6 @@ def test_a_refused_write_leaves_no_undo_entry(demo_ws: Workspace, ana: Workspace
     ledger.close_period(ana, "2026-10")
     rows = audit_rows(demo_ws)
     with pytest.raises(ValidationFailed, match="October 2026 was closed by ana"):
-        audit.undo_last(demo_ws)
+        audit_log.undo_last(demo_ws)
     assert audit_rows(demo_ws) == rows
     assert ledger.get_entry(demo_ws, entry.id).reversed_by is None
