@@ -1,3 +1,3 @@
-from mops_tui.cli import main
+from mops_tui.launch import main
 
 raise SystemExit(main())

@@ -9,21 +9,22 @@ SQLAlchemy nor pydantic. Exit codes: 0 success, 1 not found or not possible,
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from mops_tui import __version__
-from mops_tui.cliutil import EXIT_FAIL, EXIT_INVALID, EXIT_OK, Fail, write_output
+from mops_tui.cliutil import EXIT_FAIL, EXIT_INVALID, EXIT_OK, Fail, count, write_output
 from mops_tui.cliutil import money_text as _money_text
 from mops_tui.cliutil import out as _out
 from mops_tui.cliutil import read_file as _read_file
+from mops_tui.cliutil import record_id as _record_id
 from mops_tui.cliutil import safe as _safe
 from mops_tui.cliutil import settings_of as _settings
 from mops_tui.cliutil import workspace_of as _workspace
 from mops_tui.cliutil import write_data as _write_data
+from mops_tui.cliutil import write_json as _write_json
 
 if TYPE_CHECKING:
     from mops_tui.domain.tools import ToolView
@@ -65,9 +66,13 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
         )
         demo.add_argument(
             "--scale",
-            choices=("standard", "large"),
+            choices=("standard", "large", "tiny"),
             default="standard",
-            help="large adds 100,000 generated spend entries over three fiscal years",
+            help=(
+                "large tops the demo up to 1,000 tools, 300 KPIs, 10,000 briefs and "
+                "100,000 spend entries over three fiscal years, each with its history "
+                "(for trying mops at scale; about 10 s); tiny is a small version for tests"
+            ),
         )
 
     if want("stack"):
@@ -154,7 +159,7 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
         slist.add_argument("query", nargs="*", help="payee, reference or note words; tool:NAME")
         slist.add_argument("--period", help="2026-11 or 2026-Q4")
         slist.add_argument("--line", help="a budget line: 2026-Q4/events or #12")
-        slist.add_argument("--limit", type=int, default=50, help="at most N rows (default 50)")
+        slist.add_argument("--limit", type=count, default=50, help="at most N rows (default 50)")
         slfmt = slist.add_mutually_exclusive_group()
         slfmt.add_argument("--json", action="store_true")
         slfmt.add_argument("--csv", action="store_true")
@@ -200,14 +205,24 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
             help="amounts are written 1.234,56 (detected when not given)",
         )
         simp.add_argument("--dry-run", action="store_true", help="report only, write nothing")
-        sexp = ssub.add_parser("export", parents=[common], help="write the ledger as CSV")
+        sexp = ssub.add_parser(
+            "export",
+            parents=[common],
+            help="write the ledger as CSV, or as an hledger/Ledger journal",
+        )
         sexp.add_argument("query", nargs="*")
+        sexp.add_argument(
+            "--format",
+            choices=("csv", "journal"),
+            default="csv",
+            help="csv (default) or journal: plain-text accounting for hledger and Ledger",
+        )
         sexp.add_argument("--period")
         sexp.add_argument("-o", "--output", metavar="FILE")
         scor = ssub.add_parser(
             "correct", parents=[common], help="reverse an entry and record it corrected"
         )
-        scor.add_argument("id", type=int)
+        scor.add_argument("id", metavar="ENTRY", help="the entry's number")
         scor.add_argument("--date")
         scor.add_argument("--amount")
         scor.add_argument("--line")
@@ -215,7 +230,7 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
         scor.add_argument("--ref")
         scor.add_argument("--note")
         srev = ssub.add_parser("reverse", parents=[common], help="cancel an entry with a reversal")
-        srev.add_argument("id", type=int)
+        srev.add_argument("id", metavar="ENTRY", help="the entry's number")
         srev.add_argument("--reason", default="")
 
     if want("budget"):
@@ -338,9 +353,9 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
 
     if want("db"):
         db = sub.add_parser(
-            "db", help="where the data lives, upgrade, backup, restore", parents=[common]
+            "db", help="where the data lives, upgrade, check, backup, restore", parents=[common]
         )
-        db.add_argument("action", choices=("path", "upgrade", "backup", "restore"))
+        db.add_argument("action", choices=("path", "upgrade", "check", "backup", "restore"))
         db.add_argument("file", nargs="?", help="backup: destination; restore: the backup")
         db.add_argument("--yes", action="store_true", help="restore without asking")
 
@@ -489,7 +504,7 @@ def cmd_stack(args: argparse.Namespace) -> int:
     query = " ".join(words)
     tools = stack.lookup(ws, query) if query else stack.list_tools(ws)
     if args.json:
-        _out(json.dumps([_tool_json(ws, t) for t in tools], ensure_ascii=False, indent=2))
+        _write_json([_tool_json(ws, t) for t in tools])
         return EXIT_OK if tools or not query else EXIT_FAIL
     if args.csv:
         from mops_tui.formats.csv_io import write_csv
@@ -870,7 +885,7 @@ def cmd_people(args: argparse.Namespace) -> int:
         return EXIT_OK
     rows = people.list_people(ws)
     if args.json:
-        _out(json.dumps(rows, ensure_ascii=False, indent=2))
+        _write_json(rows)
         return EXIT_OK
     if args.csv:
         from mops_tui.formats.csv_io import write_csv
@@ -932,7 +947,21 @@ def cmd_db(args: argparse.Namespace) -> int:
                 _out(f"The database before the upgrade is kept at {backup}")
         return EXIT_OK
     if path is None:
-        raise Fail("backup and restore work on a SQLite file; for a server use pg_dump")
+        raise Fail("check, backup and restore work on a SQLite file; for a server use pg_dump")
+    if args.action == "check":
+        if not path.exists():
+            raise Fail(f"there is no database at {path} yet")
+        problems = mig.integrity_problems(path)
+        if not problems:
+            _out(f"{path} passes SQLite's integrity check.")
+            return EXIT_OK
+        for problem in problems:
+            print(f"  {_safe(problem)}", file=sys.stderr)
+        latest = mig.latest_backup(path)
+        raise Fail(
+            f"{path} fails SQLite's integrity check"
+            + (f"; the latest good backup is {latest}: mops db restore {latest}" if latest else "")
+        )
     if args.action == "backup":
         if not path.exists():
             raise Fail(f"there is no database at {path} yet")
@@ -1008,7 +1037,7 @@ def cmd_kpi(args: argparse.Namespace) -> int:
         query = f"{query} status:{args.status}".strip()
     views = kpis.list_kpis(ws, query)
     if getattr(args, "json", False):
-        _out(json.dumps([_kpi_json(ws, v) for v in views], ensure_ascii=False, indent=2))
+        _write_json([_kpi_json(ws, v) for v in views])
         return EXIT_OK
     if getattr(args, "csv", False):
         from mops_tui.formats.csv_io import write_csv
@@ -1114,19 +1143,15 @@ def _kpi_show(ws: Workspace, args: argparse.Namespace) -> int:
         version = kpis.version_of(ws, view.key, args.version)
         snap = version.snapshot
         if args.json:
-            _out(
-                json.dumps(
-                    {
-                        "key": view.key,
-                        "version": version.number,
-                        "effective_on": version.effective_on.isoformat(),
-                        "author": version.author,
-                        "summary": version.summary,
-                        "definition": snap,
-                    },
-                    ensure_ascii=False,
-                    indent=2,
-                )
+            _write_json(
+                {
+                    "key": view.key,
+                    "version": version.number,
+                    "effective_on": version.effective_on.isoformat(),
+                    "author": version.author,
+                    "summary": version.summary,
+                    "definition": snap,
+                }
             )
             return EXIT_OK
         lines.append(
@@ -1171,7 +1196,7 @@ def _kpi_show(ws: Workspace, args: argparse.Namespace) -> int:
             }
             for v in detail.versions
         ]
-        _out(json.dumps(data, ensure_ascii=False, indent=2))
+        _write_json(data)
         return EXIT_OK
     detail = kpis.detail(ws, view.id)
     status = view.status + (f" (version {view.current_version})" if view.current_version else "")
@@ -1269,6 +1294,10 @@ def _kpi_import(args: argparse.Namespace) -> int:
 
 def cmd_spend(args: argparse.Namespace) -> int:
     action = args.spend_command or "list"
+    if args.spend_command is None:  # plain `mops spend`: the list with its defaults
+        for name, default in (("query", []), ("limit", 50), ("json", False), ("csv", False)):
+            if not hasattr(args, name):
+                setattr(args, name, default)
     cfg = _settings(args)
     ws = _workspace(cfg)
     from mops_tui.services import ledger
@@ -1283,9 +1312,9 @@ def cmd_spend(args: argparse.Namespace) -> int:
                 "entry_date": args.date,
                 "amount": amount,
                 "payee": args.payee,
-                "line": args.line,
+                "line": _line_ref(args.line),
                 "reference": args.ref,
-                "brief": args.brief,
+                "brief": _number_ref(args.brief, "a brief number"),
                 "tool": args.tool,
                 "note": args.note,
                 "kind": "refund" if args.refund else "spend",
@@ -1302,7 +1331,7 @@ def cmd_spend(args: argparse.Namespace) -> int:
             for k, v in {
                 "entry_date": args.date,
                 "amount": args.amount,
-                "line": args.line,
+                "line": _line_ref(args.line),
                 "payee": args.payee,
                 "reference": args.ref,
                 "note": args.note,
@@ -1314,14 +1343,14 @@ def cmd_spend(args: argparse.Namespace) -> int:
                 "say what to correct: --amount, --date, --line, --payee, --ref or --note",
                 EXIT_INVALID,
             )
-        reversal, new = ledger.correct_entry(ws, args.id, changes)
+        reversal, new = ledger.correct_entry(ws, _entry_id(args.id), changes)
         _out(
             f"Reversed entry {args.id} as {reversal.id} and recorded the correction as "
             f"{new.id} ({_money_text(ws, new.amount)})."
         )
         return EXIT_OK
     if action == "reverse":
-        reversal = ledger.reverse_entry(ws, args.id, args.reason)
+        reversal = ledger.reverse_entry(ws, _entry_id(args.id), args.reason)
         _out(
             f"Reversed entry {args.id} with entry {reversal.id} "
             f"({_money_text(ws, reversal.amount)})."
@@ -1333,9 +1362,16 @@ def cmd_spend(args: argparse.Namespace) -> int:
     if getattr(args, "period", None):
         query += f" period:{args.period}"
     if getattr(args, "line", None):
-        line = ledger.resolve_line(ws, args.line)
+        line = ledger.resolve_line(ws, _line_ref(args.line))
         query += f" line:{line.id}"
     if action == "export":
+        if args.format == "journal":
+            from mops_tui.formats.journal import write_journal
+
+            entries = ledger.journal_entries(ws, query.strip())
+            text = write_journal(entries, ws.currency)
+            write_output(args.output, text, f"{len(entries)} entries")
+            return EXIT_OK
         from mops_tui.formats.csv_io import write_csv
 
         rows = ledger.export_rows(ws, query.strip())
@@ -1345,7 +1381,7 @@ def cmd_spend(args: argparse.Namespace) -> int:
     # list
     entries = ledger.list_entries(ws, query.strip(), limit=max(1, args.limit))
     if args.json:
-        _out(json.dumps([_entry_json(ws, e) for e in entries], ensure_ascii=False, indent=2))
+        _write_json([_entry_json(ws, e) for e in entries])
         return EXIT_OK
     if args.csv:
         from mops_tui.formats.csv_io import write_csv
@@ -1535,26 +1571,22 @@ def _budget_lines(ws: Workspace, args: argparse.Namespace) -> int:
 
     found = ledger.lines(ws, args.period)
     if args.json:
-        _out(
-            json.dumps(
-                [
-                    {
-                        "id": ln.id,
-                        "ref": ln.ref,
-                        "period": ln.period,
-                        "channel": ln.channel,
-                        "campaign": ln.campaign,
-                        "tool": ln.tool,
-                        "owner": ln.owner,
-                        "planned_minor": ln.planned,
-                        "actual_minor": ln.actual,
-                        "entries": ln.entries,
-                    }
-                    for ln in found
-                ],
-                ensure_ascii=False,
-                indent=2,
-            )
+        _write_json(
+            [
+                {
+                    "id": ln.id,
+                    "ref": ln.ref,
+                    "period": ln.period,
+                    "channel": ln.channel,
+                    "campaign": ln.campaign,
+                    "tool": ln.tool,
+                    "owner": ln.owner,
+                    "planned_minor": ln.planned,
+                    "actual_minor": ln.actual,
+                    "entries": ln.entries,
+                }
+                for ln in found
+            ]
         )
         return EXIT_OK
     if args.csv:
@@ -1614,36 +1646,32 @@ def _budget_report(ws: Workspace, args: argparse.Namespace) -> int:
     today = ws.today()
     label = result.period.label if result.period else "all periods"
     if args.json:
-        _out(
-            json.dumps(
-                {
-                    "period": label,
-                    "by": args.by,
-                    "currency": ws.currency,
-                    "planned_minor": result.planned,
-                    "actual_minor": result.actual,
-                    "variance_minor": result.variance,
-                    "rows": [
-                        {
-                            "key": r.key,
-                            "label": r.label,
-                            "planned_minor": r.planned,
-                            "actual_minor": r.actual,
-                            "variance_minor": r.variance,
-                            "share": None
-                            if r.share is None or r.share == float("inf")
-                            else round(r.share, 4),
-                            "forecast_minor": r.forecast(today),
-                            "flag": r.flag(),
-                            "owner": r.owner,
-                            "lines": r.lines,
-                        }
-                        for r in result.rows
-                    ],
-                },
-                ensure_ascii=False,
-                indent=2,
-            )
+        _write_json(
+            {
+                "period": label,
+                "by": args.by,
+                "currency": ws.currency,
+                "planned_minor": result.planned,
+                "actual_minor": result.actual,
+                "variance_minor": result.variance,
+                "rows": [
+                    {
+                        "key": r.key,
+                        "label": r.label,
+                        "planned_minor": r.planned,
+                        "actual_minor": r.actual,
+                        "variance_minor": r.variance,
+                        "share": None
+                        if r.share is None or r.share == float("inf")
+                        else round(r.share, 4),
+                        "forecast_minor": r.forecast(today),
+                        "flag": r.flag(),
+                        "owner": r.owner,
+                        "lines": r.lines,
+                    }
+                    for r in result.rows
+                ],
+            }
         )
         return EXIT_OK
     if args.csv:
@@ -1760,10 +1788,24 @@ _BRIEF_FIELDS = (
 
 
 def _brief_id(text: str) -> int:
-    value = str(text).strip().lstrip("#")
-    if not value.isdigit():
-        raise Fail(f"“{text}” is not a brief number, such as 12 or #12", EXIT_INVALID)
-    return int(value)
+    return _record_id(text, "a brief number")
+
+
+def _entry_id(text: str) -> int:
+    return _record_id(text, "a spend entry number", "2612")
+
+
+def _number_ref(text: str | None, what: str) -> str | None:
+    """A record reference the services resolve (``--line``, ``--brief``), as typed; when
+    it is a number (``#12``), first refuse one mops cannot read: non-ASCII digits, or one
+    larger than any record number."""
+    if text is not None and text.strip().lstrip("#").isdigit():
+        _record_id(text, what)
+    return text
+
+
+def _line_ref(text: str | None) -> str | None:
+    return _number_ref(text, "a budget line number")
 
 
 def _brief_raw(args: argparse.Namespace) -> dict[str, Any]:
@@ -1775,6 +1817,8 @@ def _brief_raw(args: argparse.Namespace) -> dict[str, Any]:
             continue
         if name == "body" and value == "-":
             value = sys.stdin.read()
+        if name == "line":
+            value = _line_ref(value)
         raw[names.get(name, name)] = value
     return raw
 
@@ -1848,7 +1892,7 @@ def _brief_show(ws: Workspace, brief_id: int, as_json: bool) -> int:
         data["blocked"] = {
             name: [f"{e.field}: {e.message}" for e in errs] for name, errs in found.moves.items()
         }
-        _out(json.dumps(data, ensure_ascii=False, indent=2))
+        _write_json(data)
         return EXIT_OK
     paint = clitext.Painter(clitext.colour_enabled())
     total = min(clitext.width(), 100)
@@ -1970,7 +2014,7 @@ def cmd_briefs(args: argparse.Namespace) -> int:
     query = " ".join(terms)
     found = briefs.list_briefs(ws, query)
     if args.json:
-        _out(json.dumps([_brief_json(ws, b) for b in found], ensure_ascii=False, indent=2))
+        _write_json([_brief_json(ws, b) for b in found])
         return EXIT_OK
     if args.csv:
         from mops_tui.formats.csv_io import write_csv

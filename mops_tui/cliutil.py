@@ -3,12 +3,13 @@ output that is safe for a terminal. Light to import: the quick commands use it."
 
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    import argparse
+
     from mops_tui.services.workspace import Workspace
     from mops_tui.settings import Settings
 
@@ -48,6 +49,71 @@ def workspace_of(cfg: Settings, *, migrate: bool = True) -> Workspace:
 
 def out(text: str) -> None:
     sys.stdout.write(text if text.endswith("\n") or not text else text + "\n")
+
+
+# What a terminal acts on that JSON may carry raw: DEL, the C1 controls (U+009B is an
+# 8-bit CSI, U+009D an OSC) and the bidirectional controls that reorder what is shown.
+_TERMINAL_ESCAPES = {
+    code: f"\\u{code:04x}"
+    for code in (
+        *range(0x7F, 0xA0),
+        *range(0x202A, 0x202F),
+        *range(0x2066, 0x206A),
+        0x200E,
+        0x200F,
+        0x061C,
+    )
+}
+
+
+def json_text(value: object, *, terminal: bool = False) -> str:
+    """``value`` as indented JSON ending in a newline, non-ASCII text kept as it is.
+    C0 controls are always ``\\u`` escapes; for a ``terminal``, so are DEL, the C1
+    controls and bidi controls, which then show as text instead of acting on it. Either
+    way the JSON value is the same: those characters only occur inside strings, where an
+    escape means the character itself."""
+    import json
+
+    text = json.dumps(value, ensure_ascii=False, indent=2)
+    if terminal:
+        text = text.translate(_TERMINAL_ESCAPES)
+    return text + "\n"
+
+
+def write_json(value: object, path: str | None = None, what: str = "") -> None:
+    """``value`` as JSON: to the file ``path`` exactly (see ``write_output``), or to
+    stdout, where a terminal gets every control character it would act on escaped."""
+    if path:
+        write_output(path, json_text(value), what, exact=True)
+    else:
+        sys.stdout.write(json_text(value, terminal=sys.stdout.isatty()))
+
+
+def count(text: str) -> int:
+    """An argparse type for ``--limit N``: a whole number, where one larger than any
+    workspace holds means as many as there are (kept well inside SQLite's integers, so a
+    query may still add to it: ``LIMIT n + 1``)."""
+    from mops_tui.domain.text import MAX_RECORD_ID
+
+    return min(int(text), MAX_RECORD_ID // 2)
+
+
+def record_id(text: str, what: str, example: str = "12 or #12") -> int:
+    """The record number the user typed (``12``, ``#12``), refusing any other text and
+    a number larger than any record can have (SQLite's largest integer). ``what`` names
+    the number in the message: ``a brief number``."""
+    from mops_tui.domain.text import MAX_RECORD_ID, record_number
+
+    try:
+        number = record_number(text)
+    except ValueError:
+        raise Fail(
+            f"“{safe(text.strip())}” is too large for {what}; the largest is {MAX_RECORD_ID:,}",
+            EXIT_INVALID,
+        ) from None
+    if number is None:
+        raise Fail(f"“{safe(text.strip())}” is not {what}, such as {example}", EXIT_INVALID)
+    return number
 
 
 def write_output(path: str | None, text: str, what: str, *, exact: bool = False) -> None:

@@ -17,6 +17,8 @@ NAME = "audit"
 
 
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
+    from mops_tui.cliutil import count
+
     parser = sub.add_parser(
         NAME,
         parents=[common],
@@ -43,14 +45,20 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     parser.add_argument("--until", metavar="DATE", help="changes on or before this date")
     parser.add_argument("--json", action="store_true", help="print a JSON array of entries")
     parser.add_argument(
-        "--limit", type=int, default=50, metavar="N", help="at most N entries (default 50)"
+        "--limit", type=count, default=50, metavar="N", help="at most N entries (default 50)"
     )
 
 
 def run(args: argparse.Namespace) -> int:
-    import json
-
-    from mops_tui.cliutil import EXIT_INVALID, EXIT_OK, Fail, out, settings_of, workspace_of
+    from mops_tui.cliutil import (
+        EXIT_INVALID,
+        EXIT_OK,
+        Fail,
+        out,
+        settings_of,
+        workspace_of,
+        write_json,
+    )
     from mops_tui.services import audit_log
 
     if args.limit < 1:
@@ -65,7 +73,7 @@ def run(args: argparse.Namespace) -> int:
             terms.append(f"{key}:{_day(ws, flag, value)}")
     entries = audit_log.list_entries(ws, " ".join(terms), limit=args.limit)
     if args.json:
-        out(json.dumps([_json(e) for e in entries], ensure_ascii=False, indent=2))
+        write_json([_json(e) for e in entries])
         return EXIT_OK
     if not entries:
         out("No changes match." if terms else "The audit log is empty.")
@@ -148,9 +156,7 @@ def register_undo(sub: Any, common: argparse.ArgumentParser) -> None:
 
 
 def run_undo(args: argparse.Namespace) -> int:
-    import json
-
-    from mops_tui.cliutil import EXIT_OK, out, safe, settings_of, workspace_of
+    from mops_tui.cliutil import EXIT_OK, out, safe, settings_of, workspace_of, write_json
     from mops_tui.services import audit_log
 
     cfg = settings_of(args)
@@ -158,13 +164,7 @@ def run_undo(args: argparse.Namespace) -> int:
     plan = audit_log.plan_undo(ws)
     if args.dry_run:
         if args.json:
-            out(
-                json.dumps(
-                    {"undone": False, "entry": _json(plan.entry), "plan": plan.description},
-                    ensure_ascii=False,
-                    indent=2,
-                )
-            )
+            write_json({"undone": False, "entry": _json(plan.entry), "plan": plan.description})
         else:
             out(safe(f"Would undo your change #{plan.entry.id} ({plan.entry.summary})."))
             out(safe(plan.description))
@@ -172,13 +172,7 @@ def run_undo(args: argparse.Namespace) -> int:
         return EXIT_OK
     message = audit_log.undo_last(ws, expected_entry=plan.entry.id)
     if args.json:
-        out(
-            json.dumps(
-                {"undone": True, "entry": _json(plan.entry), "result": message},
-                ensure_ascii=False,
-                indent=2,
-            )
-        )
+        write_json({"undone": True, "entry": _json(plan.entry), "result": message})
     else:
         out(safe(message))
     return EXIT_OK

@@ -8,10 +8,17 @@ Calendar and Outlook import. Importing a newer file updates the same events.
 from __future__ import annotations
 
 import argparse
-import json
 from typing import Any
 
-from mops_tui.cliutil import EXIT_INVALID, EXIT_OK, Fail, settings_of, workspace_of, write_output
+from mops_tui.cliutil import (
+    EXIT_INVALID,
+    EXIT_OK,
+    Fail,
+    settings_of,
+    workspace_of,
+    write_json,
+    write_output,
+)
 
 NAME = "calendar"
 AGENDA_DAYS = 30
@@ -68,8 +75,7 @@ def run(args: argparse.Namespace) -> int:
         write_output(args.output, text, f"{len(found)} events", exact=True)
         return EXIT_OK
     if args.json:
-        text = json.dumps([_event_json(e) for e in found], ensure_ascii=False, indent=2) + "\n"
-        write_output(args.output, text, f"{len(found)} events")
+        write_json([_event_json(e) for e in found], args.output, f"{len(found)} events")
         return EXIT_OK
     text = _agenda(ws, found, days)
     write_output(args.output, text, "the agenda")

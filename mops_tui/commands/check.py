@@ -16,6 +16,8 @@ NAME = "check"
 
 
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
+    from mops_tui.cliutil import count
+
     parser = sub.add_parser(
         NAME,
         parents=[common],
@@ -26,7 +28,15 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
         "✓ or ✗ and the records that fail it. Exit code 0 when every rule passes, 1 when "
         "any fails, 2 for invalid options.",
         epilog="Examples:  mops check   ·   mops check --json > check.json   ·   "
-        "mops check --area ledger   ·   mops check --rule audit-gap",
+        "mops check --area ledger   ·   mops check --rule audit-gap   ·   "
+        "mops check --integrity",
+    )
+    parser.add_argument(
+        "--integrity",
+        action="store_true",
+        help="also run the ledger-style integrity checks of the records' own structure: "
+        "spend links to records that exist, in the month of its date, in whole minor "
+        "units; brief histories replay through the workflow; KPI versions run 1 to n",
     )
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
     parser.add_argument(
@@ -45,7 +55,7 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--limit",
-        type=int,
+        type=count,
         default=20,
         metavar="N",
         help="list at most N failing records per rule (all are counted; default 20)",
@@ -53,8 +63,6 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    import json
-
     from mops_tui.cliutil import (
         EXIT_FAIL,
         EXIT_INVALID,
@@ -63,6 +71,7 @@ def run(args: argparse.Namespace) -> int:
         out,
         settings_of,
         workspace_of,
+        write_json,
     )
     from mops_tui.services import check
 
@@ -70,10 +79,12 @@ def run(args: argparse.Namespace) -> int:
         raise Fail("--limit must be 0 or more", EXIT_INVALID)
     cfg = settings_of(args)
     ws = workspace_of(cfg)
-    results = check.run_checks(ws, codes=args.rule, areas=args.area, limit=args.limit)
+    results = check.run_checks(
+        ws, codes=args.rule, areas=args.area, limit=args.limit, integrity=args.integrity
+    )
     failed = any(not r.passed for r in results)
     if args.json:
-        out(json.dumps(check.as_json(results), ensure_ascii=False, indent=2))
+        write_json(check.as_json(results))
     else:
         out("\n".join(render(results)))
     return EXIT_FAIL if failed else EXIT_OK

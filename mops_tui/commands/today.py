@@ -54,7 +54,7 @@ def _limit(args: argparse.Namespace) -> int | None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from mops_tui.cliutil import EXIT_OK, out, settings_of, workspace_of
+    from mops_tui.cliutil import EXIT_OK, out, settings_of, workspace_of, write_json
 
     limit = _limit(args)
     ws = workspace_of(settings_of(args))
@@ -64,9 +64,7 @@ def run(args: argparse.Namespace) -> int:
     figures = triage.figures(ws, items)
     shown = items if limit is None else items[:limit]
     if args.json:
-        import json
-
-        out(json.dumps(_json(ws, figures, items, shown), ensure_ascii=False, indent=2) + "\n")
+        write_json(_json(ws, figures, items, shown))
     else:
         out(_text(ws, figures, items, shown))
     return EXIT_OK

@@ -13,6 +13,8 @@ import calendar
 import re
 from datetime import date, timedelta
 
+from mops_tui.domain.text import quoted
+
 _MONTHS = {
     name.lower(): i
     for i in range(1, 13)
@@ -32,6 +34,10 @@ _PERIOD = re.compile(r"^(\d{4})-(\d{2})$")
 
 HINT = "type a date such as 2026-12-01, 1 Dec, today or +2w"
 
+# The years mops accepts in any date or period it is given.
+FIRST_YEAR, LAST_YEAR = 1900, 2200
+YEARS_ACCEPTED = f"the years mops accepts ({FIRST_YEAR} to {LAST_YEAR})"
+
 
 class DateError(ValueError):
     """A typed date that is not a date. ``str()`` is the user message."""
@@ -40,8 +46,8 @@ class DateError(ValueError):
 def _real(year: int, month: int, day: int, shown: str) -> date:
     if not 1 <= month <= 12:
         raise DateError(f"“{shown}” is not a real date: there is no month {month}")
-    if not 1900 <= year <= 2200:
-        raise DateError(f"“{shown}” is outside the years mops accepts (1900 to 2200)")
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise DateError(f"“{shown}” is outside {YEARS_ACCEPTED}")
     last = calendar.monthrange(year, month)[1]
     if not 1 <= day <= last:
         raise DateError(
@@ -85,9 +91,7 @@ def parse_date(text: str | date | None, today: date, *, day_first: bool = True) 
     s = " ".join(str(text).strip().lower().split())
     if not s:
         return None
-    shown = str(text).strip()
-    if len(shown) > 30:
-        shown = shown[:27] + "..."
+    shown = quoted(str(text).strip())
 
     if s == "today":
         return today
@@ -119,7 +123,7 @@ def parse_date(text: str | date | None, today: date, *, day_first: bool = True) 
                 result = add_months(today, n if unit == "m" else 12 * n)
         except (OverflowError, ValueError) as exc:
             raise DateError(f"“{shown}” is too far away") from exc
-        if not 1900 <= result.year <= 2200:
+        if not FIRST_YEAR <= result.year <= LAST_YEAR:
             raise DateError(f"“{shown}” is too far away")
         return result
 

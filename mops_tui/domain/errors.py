@@ -90,3 +90,65 @@ def check(errors: list[FieldError]) -> None:
     """Raise ``ValidationFailed`` when ``errors`` holds any refusal (warnings pass)."""
     if any(not e.warning for e in errors):
         raise ValidationFailed(errors)
+
+
+def _seconds(value: float) -> str:
+    """``0.5 seconds``, ``1 second``, ``30 seconds``: a wait in words."""
+    shown = f"{value:.1f}".rstrip("0").rstrip(".") if value < 10 else str(round(value))
+    return f"{shown} second" + ("" if shown == "1" else "s")
+
+
+class DatabaseBusy(DomainError):
+    """Someone else held the database for longer than mops waits. Nothing was saved."""
+
+    exit_code = 1
+
+    def __init__(self, waited: float, *, reading: bool = False) -> None:
+        self.waited = waited
+        self.reading = reading
+        if reading:
+            message = (
+                f"The database is busy: another program has kept it locked for "
+                f"{_seconds(waited)}, so mops could not read it. Nothing was changed; "
+                "try again in a moment."
+            )
+        else:
+            message = (
+                f"The database is busy: another person has been saving for "
+                f"{_seconds(waited)}. Nothing was saved; try again."
+            )
+        super().__init__(message)
+
+
+class DatabaseDamaged(DomainError):
+    """The SQLite file fails SQLite's own checks; mops stops rather than guess.
+
+    The message names the newest backup and the command that restores it."""
+
+    exit_code = 1
+
+    def __init__(
+        self, path: str | None, detail: str, backup: str | None, backup_dir: str | None
+    ) -> None:
+        self.path = path
+        self.detail = detail
+        self.backup = backup
+        where = f"The database file {path}" if path else "The database"
+        message = (
+            f"{where} is damaged (SQLite says: {detail}), so mops stopped. Nothing was changed. "
+        )
+        if backup:
+            message += f"The latest backup is {backup}; restore it with: mops db restore {backup}"
+        elif backup_dir:
+            message += (
+                f"There is no backup in {backup_dir}; restore the file from your own "
+                "backups, or ask whoever looks after it."
+            )
+        else:
+            message += "Restore the file from your own backups, or ask whoever looks after it."
+        super().__init__(message)
+
+    def __rich__(self) -> str:
+        """What Textual prints instead of a traceback if this ends the app; square
+        brackets are escaped so a path is never read as markup."""
+        return "mops: " + self.message.replace("[", "\\[")

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import calendar
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from mops_tui.domain.dates import fiscal_year_bounds
+from mops_tui.domain.dates import FIRST_YEAR, LAST_YEAR, YEARS_ACCEPTED, fiscal_year_bounds
 from mops_tui.domain.errors import FieldError
+from mops_tui.domain.text import quoted
 
 # ---------------------------------------------------------------------------
 # Fiscal periods
@@ -146,15 +148,26 @@ ALL_TIME = Period(date(1900, 1, 1), date(2200, 12, 31), "all", "all")
 
 def parse_period(text: str | None, fy_start: int = 1, *, today: date | None = None) -> Period:
     """``2026-11`` (a month), ``2026-Q4`` or ``FY2026 Q4`` (a fiscal quarter),
-    ``this month``/``this quarter``/``last month``."""
+    ``this month``/``this quarter``/``last month``. A period outside the years mops
+    accepts in a date (``0000-01``, ``FY9999``) is refused like any other bad text."""
     s = " ".join(str(text or "").strip().lower().split())
     if not s:
         raise PeriodError("enter a period: a month such as 2026-11 or a quarter such as 2026-Q4")
+    shown = quoted(str(text).strip())
+
+    def within_years(year: int, build: Callable[[int], Period]) -> Period:
+        if not FIRST_YEAR <= year <= LAST_YEAR:
+            raise PeriodError(f"“{shown}” is outside {YEARS_ACCEPTED}")
+        period = build(year)
+        if period.ends_on.year > LAST_YEAR:
+            raise PeriodError(f"“{shown}” ends in {period.ends_on.year}, outside {YEARS_ACCEPTED}")
+        return period
+
     if s in ("all", "all time", "everything"):
         return ALL_TIME
     m = _FY.match(s)
     if m:
-        return year_period(int(m.group(1)), fy_start)
+        return within_years(int(m.group(1)), lambda y: year_period(y, fy_start))
     if today is not None:
         if s in ("this year", "year"):
             return year_period(fiscal_year_of(today, fy_start), fy_start)
@@ -169,15 +182,16 @@ def parse_period(text: str | None, fy_start: int = 1, *, today: date | None = No
             return quarter_containing(today, fy_start).shift(-1, fy_start)
     m = _MONTH.match(s)
     if m:
-        year, month = int(m.group(1)), int(m.group(2))
+        month = int(m.group(2))
         if not 1 <= month <= 12:
-            raise PeriodError(f"“{text}” is not a month: there is no month {month}")
-        return month_period(year, month)
+            raise PeriodError(f"“{shown}” is not a month: there is no month {month}")
+        return within_years(int(m.group(1)), lambda y: month_period(y, month))
     m = _QUARTER.match(s)
     if m:
-        return quarter_period(int(m.group(1)), int(m.group(2)), fy_start)
+        quarter = int(m.group(2))
+        return within_years(int(m.group(1)), lambda y: quarter_period(y, quarter, fy_start))
     raise PeriodError(
-        f"“{str(text).strip()[:20]}” is not a period; type a month such as "
+        f"“{quoted(str(text).strip(), 20)}” is not a period; type a month such as "
         "2026-11 or a fiscal quarter such as 2026-Q4"
     )
 

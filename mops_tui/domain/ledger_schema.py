@@ -230,44 +230,153 @@ _NOTE = text_field(ledger.NOTE_MAX, multiline=True)
 _KIND = choice_field(ledger.ENTRY_KINDS[:2], "kind of entry", required=True)
 
 
-def parse_entry_row(
-    raw: Mapping[str, Any], ctx: Context, row: int
-) -> tuple[dict[str, Any], list[FieldError]]:
+class _Refused:
+    """A field text a parser refused, remembered with its message."""
+
+    __slots__ = ("message",)
+
+    def __init__(self, message: str) -> None:
+        self.message = message
+
+
+_UNSEEN: Any = object()
+
+
+class EntryRowParser:
     """The same field rules as ``EntryInput``, without building a model per row.
 
     Imports of 100,000 rows use this: the parsers are the ones the schema's
     validators call, so a row is refused for exactly the reasons a form would be.
+    One parser serves one import (one context): every parser it calls is a pure
+    function of the text and the context, so each distinct text of a field that
+    repeats down a file (dates, payees, memos, lines, tools, kinds) is parsed once,
+    and later rows reuse the value, or the message, it gave. The fields that describe
+    a supplier's charge (kind, payee, note, line, tool, brief) repeat together, so a
+    row whose date and those fields were all accepted before is answered with one
+    lookup for them, and only its amount and reference are parsed.
     """
-    values: dict[str, Any] = {}
-    errors: list[FieldError] = []
-    context = ctx.as_dict()
-    steps: list[tuple[str, Callable[[Any], Any]]] = [
-        ("entry_date", lambda v: date_from(v, context)),
-        ("amount", lambda v: amount_from(v, context)),
-        ("kind", lambda v: _KIND(v or "spend")),
-        ("payee", _PAYEE),
-        ("reference", _REFERENCE),
-        ("note", _NOTE),
-        ("line", _ref),
-        ("tool", _ref),
-        ("brief", _brief),
-    ]
-    for name, parse in steps:
+
+    # The fields answered together (see the class's docstring), in field order.
+    _TOGETHER = ("kind", "payee", "note", "line", "tool", "brief")
+
+    def __init__(self, ctx: Context) -> None:
+        context = ctx.as_dict()
+        # (field, parser, memo): the memo maps a text (or None) to the value or to
+        # the refusal it gave; fields whose texts rarely repeat (amounts,
+        # references) have none.
+        memo = dict[Any, Any]
+        self._steps: tuple[tuple[str, Callable[[Any], Any], memo | None], ...] = (
+            ("entry_date", lambda v: date_from(v, context), {}),
+            ("amount", lambda v: amount_from(v, context), None),
+            ("kind", lambda v: _KIND(v or "spend"), {}),
+            ("payee", _PAYEE, {}),
+            ("reference", _REFERENCE, None),
+            ("note", _NOTE, {}),
+            ("line", _ref, {}),
+            ("tool", _ref, {}),
+            ("brief", _brief, {}),
+        )
+        self._parse: dict[str, Callable[[Any], Any]] = {n: f for n, f, _m in self._steps}
+        dates = self._steps[0][2]
+        assert dates is not None
+        self._dates: memo = dates
+        # (kind, payee, note, line, tool, brief) texts -> their values and whether the
+        # kind was left blank (a negative amount is then a refund), or None when one
+        # of them is refused or is not text.
+        self._together: dict[tuple[Any, ...], tuple[dict[str, Any], bool] | None] = {}
+        self._known = frozenset(EntryInput.model_fields)
+
+    def __call__(self, raw: Mapping[str, Any], row: int) -> tuple[dict[str, Any], list[FieldError]]:
+        get = raw.get
+        key = (get("kind"), get("payee"), get("note"), get("line"), get("tool"), get("brief"))
         try:
-            values[name] = parse(raw.get(name))
-        except ValueError as exc:
-            errors.append(FieldError(name, str(exc), row))
-    # In an export, money going back is a negative amount with no kind: a refund.
-    if (
-        not str(raw.get("kind") or "").strip()
-        and isinstance(values.get("amount"), int)
-        and values["amount"] < 0
-    ):
-        values["kind"] = "refund"
-    for name in raw:
-        if name not in EntryInput.model_fields:
-            errors.append(FieldError(name, "is not a field of a spend entry", row))
-    return values, errors
+            together = self._together.get(key, _UNSEEN)
+        except TypeError:  # an unhashable value: the field-by-field path says why
+            return self._field_by_field(raw, row)
+        if together is _UNSEEN:
+            together = self._learn(key)
+        text = get("entry_date")
+        # A date is known once the field-by-field path has parsed it.
+        on = self._dates.get(text, _UNSEEN) if type(text) is str else _UNSEEN
+        if together is None or type(on) is not date or not self._known.issuperset(raw):
+            return self._field_by_field(raw, row)
+        parse = self._parse
+        try:
+            amount: int = parse["amount"](get("amount"))
+            reference: str = parse["reference"](get("reference"))
+        except ValueError:
+            return self._field_by_field(raw, row)
+        fields, kind_blank = together
+        values: dict[str, Any] = {
+            "entry_date": on,
+            "amount": amount,
+            **fields,
+            "reference": reference,
+        }
+        # In an export, money going back is a negative amount with no kind: a refund.
+        if kind_blank and amount < 0:
+            values["kind"] = "refund"
+        return values, []
+
+    def _learn(self, key: tuple[Any, ...]) -> tuple[dict[str, Any], bool] | None:
+        """The values of the fields answered together (remembered), or ``None`` when
+        one of them is refused or is not text (remembered only for text)."""
+        if not all(text is None or type(text) is str for text in key):
+            return None
+        together: tuple[dict[str, Any], bool] | None = None
+        found: dict[str, Any] = {}
+        try:
+            for name, text in zip(self._TOGETHER, key, strict=True):
+                found[name] = self._parse[name](text)
+            together = (found, not str(key[0] or "").strip())
+        except ValueError:
+            pass
+        self._together[key] = together
+        return together
+
+    def _field_by_field(
+        self, raw: Mapping[str, Any], row: int
+    ) -> tuple[dict[str, Any], list[FieldError]]:
+        """Every field on its own, so that each refusal is reported, in field order."""
+        values: dict[str, Any] = {}
+        errors: list[FieldError] = []
+        get = raw.get
+        for name, parse, seen in self._steps:
+            value = get(name)
+            if seen is not None and (value is None or type(value) is str):
+                hit = seen.get(value, _UNSEEN)
+                if hit is _UNSEEN:
+                    try:
+                        hit = parse(value)
+                    except ValueError as exc:
+                        hit = _Refused(str(exc))
+                    seen[value] = hit
+                if type(hit) is _Refused:
+                    errors.append(FieldError(name, hit.message, row))
+                else:
+                    values[name] = hit
+                continue
+            try:
+                values[name] = parse(value)
+            except ValueError as exc:
+                errors.append(FieldError(name, str(exc), row))
+        # In an export, money going back is a negative amount with no kind: a refund.
+        amount = values.get("amount")
+        if isinstance(amount, int) and amount < 0 and not str(get("kind") or "").strip():
+            values["kind"] = "refund"
+        if not self._known.issuperset(raw):
+            known = self._known
+            for name in raw:
+                if name not in known:
+                    errors.append(FieldError(name, "is not a field of a spend entry", row))
+        return values, errors
+
+
+def parse_entry_row(
+    raw: Mapping[str, Any], ctx: Context, row: int
+) -> tuple[dict[str, Any], list[FieldError]]:
+    """One row through :class:`EntryRowParser` (an import makes one parser for all)."""
+    return EntryRowParser(ctx)(raw, row)
 
 
 class ReopenInput(BaseModel):

@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from decimal import Decimal, InvalidOperation
 
+from mops_tui.domain.text import quoted
+
 SYMBOLS = {"GBP": "£", "USD": "$", "EUR": "€", "JPY": "¥", "INR": "₹"}
 _SYMBOL_CHARS = "£$€¥₹"
 # ISO 4217 minor-unit exponents that differ from 2.
@@ -61,7 +63,7 @@ def parse_money(
     fast = _parse_plain(s, currency, allow_negative, decimal_comma)
     if fast is not None:
         return fast
-    shown = s if len(s) <= 30 else s[:27] + "..."
+    shown = quoted(s)
     example = "type a number such as 12000, 12,000.50 or £12k"
 
     signs = 0
@@ -141,19 +143,21 @@ def _parse_plain(s: str, currency: str, allow_negative: bool, decimal_comma: boo
     m = (_FAST_COMMA if decimal_comma else _FAST_POINT).fullmatch(s)
     if m is None:
         return None
-    sign: str = m.group(1)
-    whole: str = m.group(2)
-    decimals: str | None = m.group(3)
+    sign, whole, decimals = m.groups()
     if sign and not allow_negative:
         return None
     places: int = _EXPONENTS.get(currency.upper(), 2)
-    if decimals and len(decimals) > places:
+    if decimals is None:
+        decimals = ""
+    elif len(decimals) > places:
         return None  # 12.500 is fine, 12.505 is not: let Decimal decide
-    major = int(whole.replace("." if decimal_comma else ",", ""))
-    if major >= _MAX_MAJOR_INT:
-        return None  # at or past the limit: the full parser's checks apply
-    unit: int = 10**places
-    minor = major * unit + (int(decimals.ljust(places, "0")) if decimals else 0)
+    if len(whole) > 3:
+        whole = whole.replace("." if decimal_comma else ",", "")
+        if len(whole) > 9 and int(whole) >= _MAX_MAJOR_INT:
+            return None  # at or past the limit: the full parser's checks apply
+    # The digits of the major units and of the minor units padded to the exponent, read
+    # as one integer, are major * 10**places + minor.
+    minor = int(whole + decimals.ljust(places, "0"))
     return -minor if sign else minor
 
 

@@ -27,7 +27,7 @@ from mops_tui.domain.context import Context
 from mops_tui.domain.dates import DateError, parse_date
 from mops_tui.domain.errors import FieldError, ValidationFailed
 from mops_tui.domain.money import MAX_MAJOR, MoneyError, exponent, parse_money
-from mops_tui.domain.text import has_control, normalise, single_line
+from mops_tui.domain.text import has_control, has_surrogate, normalise, single_line
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -209,6 +209,23 @@ def friendly(error: Mapping[str, Any]) -> str:
 
 Rules = Callable[[M, Context], list[FieldError]]
 
+# A lone surrogate is what Python makes of bytes that are not UTF-8 (in a command-line
+# argument, for one). No field may hold one, and pydantic-core cannot even quote one in
+# a message, so ``validate_input`` refuses it before any parser sees the value.
+UNREADABLE = (
+    "holds characters that could not be read (bytes that are not UTF-8 text); type it again"
+)
+
+
+def _holds_surrogate(value: Any) -> bool:
+    if isinstance(value, str):
+        return has_surrogate(value)
+    if isinstance(value, list | tuple | set | frozenset):
+        return any(_holds_surrogate(v) for v in value)
+    if isinstance(value, Mapping):
+        return any(_holds_surrogate(k) or _holds_surrogate(v) for k, v in value.items())
+    return False
+
 
 def validate_input(
     model: type[M],
@@ -241,6 +258,10 @@ def validate_input(
             continue
         else:
             value = info.get_default(call_default_factory=True)
+        if _holds_surrogate(value):
+            errors.append(FieldError(name, UNREADABLE, row))
+            errored.add(name)
+            continue
         try:
             model.__pydantic_validator__.validate_assignment(inst, name, value, context=context)
         except ValidationError as exc:

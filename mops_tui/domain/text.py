@@ -21,9 +21,51 @@ _ESCAPE_SEQ = re.compile(
     r"|(?:\x9d[^\x07\x1b\x9c]*(?:\x07|\x9c|\x1b\\)?)"
     r"|(?:\x1b[@-_])"
 )
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# Lone surrogates count as control characters: they are what Python makes of bytes that
+# are not UTF-8 (in ``sys.argv``, for one), and no database or terminal can take them.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
 _BIDI = re.compile(r"[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
-_ANY_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_ANY_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+
+
+# The largest integer SQLite stores, so the largest number a record can have.
+MAX_RECORD_ID = 2**63 - 1
+
+
+def has_surrogate(text: str) -> bool:
+    """Whether ``text`` holds a lone surrogate: what Python makes of bytes that are not
+    UTF-8 (``mops brief add $'\\xff'``). No database, file or terminal can take one."""
+    return not text.isascii() and _SURROGATE.search(text) is not None
+
+
+def without_surrogates(text: str) -> str:
+    """``text`` with every lone surrogate replaced by U+FFFD, the character that stands
+    for bytes that could not be read."""
+    return text if text.isascii() else _SURROGATE.sub("\ufffd", text)
+
+
+def record_number(text: str) -> int | None:
+    """The record number ``text`` names: ASCII digits, after an optional ``#`` (``12``,
+    ``#12``); ``None`` for any other text (``²`` is a digit to ``str.isdigit`` but no
+    number). Raises ``ValueError`` for a number above ``MAX_RECORD_ID``: no record has
+    it, and SQLite cannot even be asked about it."""
+    digits = str(text).strip().lstrip("#")
+    if not digits.isascii() or not digits.isdigit():
+        return None
+    number = int(digits)
+    if number > MAX_RECORD_ID:
+        raise ValueError(f"{quoted(digits)} is larger than any record number")
+    return number
+
+
+def quoted(text: str, limit: int = 30) -> str:
+    """``text`` as a refusal quotes it: at most ``limit`` characters (longer text is cut
+    and ends in ``...``), and any lone surrogate shown as U+FFFD, since no message, form
+    or terminal can carry one."""
+    if len(text) > limit:
+        text = text[: limit - 3] + "..."
+    return _SURROGATE.sub("\ufffd", text)
 
 
 def _picture(ch: str) -> str:
@@ -40,7 +82,8 @@ def visible(text: str | None, *, keep_newlines: bool = False) -> str:
 
     ``ESC[31m`` becomes ``␛[31m``: the user sees what was stored, and the terminal
     receives no control code. Tabs become spaces. Newlines become ``⏎`` unless
-    ``keep_newlines`` is set.
+    ``keep_newlines`` is set. A lone surrogate, which no terminal can be sent, shows as
+    its code (``<dcff>``).
     """
     if not text:
         return ""

@@ -3,8 +3,10 @@
 Reading copes with a UTF-8 BOM, ``,`` ``;`` or tab delimiters, quoted fields, blank
 trailing lines and Windows line ends, and numbers every row as a spreadsheet does
 (the header is row 1). Writing neutralises formula injection: a cell that starts with
-``=``, ``+``, ``-``, ``@`` or a control character is prefixed with ``'`` unless it is a
-plain number, and reading strips that prefix again, so an export re-imports unchanged.
+``=``, ``+``, ``-``, ``@``, a tab or a carriage return is prefixed with ``'`` unless it
+is a plain number, and reading strips that prefix again, so an export re-imports
+unchanged. (A text that itself starts with quotes before such a character gets one more
+quote, so ``'=1`` typed by someone is written ``''=1`` and read back as ``'=1``.)
 """
 
 from __future__ import annotations
@@ -47,10 +49,15 @@ def _sniff(sample: str) -> str:
     return best if counts[best] else ","
 
 
+def _quoted_formula(value: str) -> bool:
+    """Whether ``value`` is one or more ``'`` then a formula start (``'=1``, ``''@x``):
+    the reader takes one quote off such a cell, so the writer adds one."""
+    rest = value.lstrip("'")
+    return len(rest) < len(value) and rest[:1] in _FORMULA_START
+
+
 def _unguard(value: str) -> str:
-    if len(value) > 1 and value[0] == "'" and value[1] in _FORMULA_START:
-        return value[1:]
-    return value
+    return value[1:] if _quoted_formula(value) else value
 
 
 def read_csv(data: bytes | str, *, delimiter: str | None = None) -> CsvTable:
@@ -105,7 +112,11 @@ def read_csv(data: bytes | str, *, delimiter: str | None = None) -> CsvTable:
 
 
 def _guard(value: str) -> str:
+    # A text that already starts with quotes before a formula start gets one more, so
+    # that the reader, which takes one off, gives back exactly what was stored.
     if value and value[0] in _FORMULA_START and not _NUMBER.match(value):
+        return "'" + value
+    if _quoted_formula(value):
         return "'" + value
     return value
 
@@ -113,9 +124,13 @@ def _guard(value: str) -> str:
 def write_csv(columns: Sequence[str], rows: Iterable[Mapping[str, object]]) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
+    # The csv module quotes a cell holding "\n" but not one holding a lone "\r", which
+    # every reader takes for a line end: a row with one is written fully quoted.
+    quoted = csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_ALL)
     writer.writerow(columns)
     for row in rows:
-        writer.writerow([_guard("" if row.get(c) is None else str(row.get(c))) for c in columns])
+        cells = [_guard("" if row.get(c) is None else str(row.get(c))) for c in columns]
+        (quoted if any("\r" in cell for cell in cells) else writer).writerow(cells)
     return out.getvalue()
 
 

@@ -102,6 +102,34 @@ def _mapping(loader: _StrictLoader, node: yaml.MappingNode, deep: bool = False) 
 _StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping)
 
 
+def _scalar(tag: str, what: str) -> None:
+    """Make the loader refuse, with its line, a scalar that looks like ``what`` but is
+    not one (``label: 2026-02-30``, ``!!int x``), where PyYAML raises a bare ValueError."""
+    construct = yaml.SafeLoader.yaml_constructors[tag]
+
+    def guarded(loader: _StrictLoader, node: yaml.Node) -> Any:
+        try:
+            return construct(loader, node)
+        except (ValueError, TypeError, AttributeError, OverflowError) as exc:
+            raise yaml.constructor.ConstructorError(
+                None,
+                None,
+                f"“{str(node.value)[:40]}” is not a real {what}; put it in quotes if it is text",
+                node.start_mark,
+            ) from exc
+
+    _StrictLoader.add_constructor(tag, guarded)
+
+
+for _tag, _what in (
+    ("timestamp", "date"),
+    ("int", "whole number"),
+    ("float", "number"),
+    ("binary", "base64 value"),
+):
+    _scalar(f"tag:yaml.org,2002:{_tag}", _what)
+
+
 @dataclass
 class MetricflowFile:
     metrics: list[MetricImport] = field(default_factory=list)
@@ -231,6 +259,72 @@ def _problem(exc: yaml.YAMLError) -> str:
     return f"the YAML is malformed: {problem}"
 
 
+# The most values a file may expand to once its aliases are followed: a metrics file
+# holds hundreds; a few nested aliases can make billions (the "billion laughs").
+MAX_VALUES = 200_000
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+
+
+def _text_of(value: str) -> str:
+    """``value`` with escaped surrogate pairs (``"\\ud83d\\ude00"``) joined into the
+    character they name; a lone surrogate is refused, since no database can store it."""
+    if not _SURROGATE.search(value):
+        return value
+    try:
+        return value.encode("utf-16", "surrogatepass").decode("utf-16")
+    except UnicodeDecodeError:
+        bad = _SURROGATE.search(value)
+        assert bad is not None
+        raise MetricflowError(
+            f"the file holds the escape \\u{ord(bad.group()):04x}, which is half of a "
+            "character, not a character; write the character itself"
+        ) from None
+
+
+def _checked(doc: Any) -> Any:
+    """``doc`` with its text made storable, refusing a document that contains itself
+    (an alias inside its own anchor) or that its aliases blow up past ``MAX_VALUES``."""
+    sizes: dict[int, int] = {}  # id of a container already checked -> values under it
+    path: set[int] = set()  # containers being checked, outermost first
+
+    def walk(node: Any) -> tuple[Any, int]:
+        if isinstance(node, str):
+            return _text_of(node), 1
+        if not isinstance(node, dict | list):
+            return node, 1
+        key = id(node)
+        if key in path:
+            raise MetricflowError(
+                "the file contains itself (a YAML alias used inside its own anchor)"
+            )
+        if key in sizes:
+            return node, sizes[key]
+        path.add(key)
+        total = 1
+        if isinstance(node, dict):
+            items = list(node.items())
+            node.clear()
+            for k, v in items:
+                new_key, k_size = walk(k)
+                new_value, v_size = walk(v)
+                node[new_key] = new_value
+                total += k_size + v_size
+        else:
+            for i, v in enumerate(node):
+                node[i], size = walk(v)
+                total += size
+        if total > MAX_VALUES:
+            raise MetricflowError(
+                f"the file expands to more than {MAX_VALUES:,} values once its YAML "
+                "aliases are followed; it is not a file of metric definitions"
+            )
+        path.discard(key)
+        sizes[key] = total
+        return node, total
+
+    return walk(doc)[0]
+
+
 def _load(text: str | bytes) -> dict[str, Any]:
     if isinstance(text, bytes):
         try:
@@ -238,9 +332,13 @@ def _load(text: str | bytes) -> dict[str, Any]:
         except UnicodeDecodeError as exc:
             raise MetricflowError("the file is not UTF-8 text") from exc
     try:
-        doc = yaml.load(text, Loader=_StrictLoader)
+        doc = _checked(yaml.load(text, Loader=_StrictLoader))
     except yaml.YAMLError as exc:
         raise MetricflowError(_problem(exc)) from exc
+    except RecursionError as exc:
+        raise MetricflowError("the file nests its values too deeply to be metrics") from exc
+    except (ValueError, TypeError, AttributeError, OverflowError) as exc:
+        raise MetricflowError(f"the YAML holds a value mops cannot read: {exc}") from exc
     if not isinstance(doc, dict):
         raise MetricflowError("the file holds no YAML mapping; expected a `metrics:` list")
     return doc
@@ -433,8 +531,16 @@ class _Dumper(yaml.SafeDumper):
     pass
 
 
+# Characters YAML reads as line breaks: only a double-quoted scalar keeps them as they are.
+_YAML_BREAKS = frozenset("\r\x85\u2028\u2029")
+
+
 def _str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
-    style = "|" if "\n" in value else None
+    style = None
+    if not _YAML_BREAKS.isdisjoint(value):
+        style = '"'
+    elif "\n" in value:
+        style = "|"
     return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
 
 

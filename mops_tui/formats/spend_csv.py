@@ -62,6 +62,7 @@ be imported from a half-understood file. Only :func:`parse_map_option`,
 
 from __future__ import annotations
 
+import gc
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
@@ -542,6 +543,8 @@ _DATE_TIME = re.compile(
     re.IGNORECASE,
 )
 _BLANK_MONEY = frozenset({"", "-", "–", "—"})  # the dashes accountants write for nil
+_ASCII_DIGITS = frozenset("0123456789")
+_PLAIN_START = frozenset("0123456789-(.,")
 
 
 def _separator_vote(text: str) -> int:
@@ -563,10 +566,19 @@ def _separator_vote(text: str) -> int:
     return comma_is_last
 
 
+# Every ASCII digit as 0: a value's vote depends only on where its digits and
+# separators are, so ``2,075.01`` and ``1,234.56`` share the shape ``0,000.00``.
+_DIGIT_SHAPE = str.maketrans("123456789", "000000000")
+
+
 def _decimal_votes(values: Iterable[str]) -> tuple[int, int]:
     comma = dot = 0
+    votes: dict[str, int] = {}  # by shape: a long export has a handful of them
     for value in values:
-        vote = _separator_vote(str(value or ""))
+        shape = str(value or "").translate(_DIGIT_SHAPE)
+        vote = votes.get(shape)
+        if vote is None:
+            vote = votes[shape] = _separator_vote(shape)
         if vote > 0:
             comma += 1
         elif vote < 0:
@@ -589,6 +601,8 @@ def normalise_amount(text: str) -> str:
     a leading currency symbol or code moved before it (``£-5`` → ``-£5``,
     ``GBP -5`` → ``-GBP 5``). Nothing is parsed."""
     s = str(text or "").strip()
+    if s[-1:] in _ASCII_DIGITS and s[0] in _PLAIN_START:
+        return s  # ends in a digit, starts with no symbol or code: nothing to move
     m = _SUFFIX.match(s)
     if m and (m.group("body")[-1].isdigit() or m.group("body")[-1] in ")£$€¥₹"):
         mark = m.group("mark").casefold()
@@ -636,14 +650,23 @@ def _date_order_evidence(values: Iterable[str]) -> tuple[list[str], list[str]]:
     second number is (so month first)."""
     first: list[str] = []
     second: list[str] = []
+    seen: dict[str, tuple[str | None, str | None]] = {}  # a file repeats its dates
     for value in values:
-        m = _NUMERIC_DATE.match(normalise_date(value))
-        if not m:
-            continue
-        if int(m.group(1)) > 12:
-            first.append(m.group())
-        if int(m.group(2)) > 12:
-            second.append(m.group())
+        found = seen.get(value)
+        if found is None:
+            m = _NUMERIC_DATE.match(normalise_date(value))
+            found = seen[value] = (
+                (
+                    m.group() if int(m.group(1)) > 12 else None,
+                    m.group() if int(m.group(2)) > 12 else None,
+                )
+                if m
+                else (None, None)
+            )
+        if found[0] is not None:
+            first.append(found[0])
+        if found[1] is not None:
+            second.append(found[1])
     return first, second
 
 
@@ -804,15 +827,21 @@ def apply(table: CsvTable, settings: ImportSettings) -> MappedRows:
             )
 
     rows: list[tuple[int, dict[str, str]]] = []
+    text_columns = [(n, c) for n, c in mapping.items() if n not in MONEY_FIELDS]
+    amount_column = mapping.get("amount")
+    date_column = mapping.get("entry_date")
+    dates: dict[str, str] = {}  # normalise_date by text: a file repeats its dates
+    constant_items = list(constants.items())
     for number, cells in table.rows:
-        out: dict[str, str] = {}
-        for name, column in mapping.items():
-            if name in MONEY_FIELDS:
-                continue
-            value = str(cells.get(column) or "").strip()
-            out[name] = normalise_date(value) if name == "entry_date" else value
-        if "amount" in mapping:
-            out["amount"] = normalise_amount(cells.get(mapping["amount"]) or "")
+        out = {name: str(cells.get(column) or "").strip() for name, column in text_columns}
+        if date_column is not None:
+            value = out["entry_date"]
+            text = dates.get(value)
+            if text is None:
+                text = dates[value] = normalise_date(value)
+            out["entry_date"] = text
+        if amount_column is not None:
+            out["amount"] = normalise_amount(cells.get(amount_column) or "")
         elif split_money:
             debit = str(cells.get(mapping.get("debit", ""), "") or "")
             credit = str(cells.get(mapping.get("credit", ""), "") or "")
@@ -827,7 +856,7 @@ def apply(table: CsvTable, settings: ImportSettings) -> MappedRows:
                     )
                 )
             out["amount"] = amount
-        for name, value in constants.items():
+        for name, value in constant_items:
             if not out.get(name):
                 out[name] = value
         rows.append((number, out))
@@ -864,12 +893,24 @@ def prepare(
         day_first = base.day_first
     if decimal_comma is None:
         decimal_comma = base.decimal_comma
-    table = read_csv(data, delimiter=base.delimiter)
-    settings = guess_settings(
-        table,
-        mapping=mapping,
-        constants=constants,
-        day_first=day_first,
-        decimal_comma=decimal_comma,
-    )
-    return settings, apply(table, settings)
+    # A long file is read into a few objects per cell that all live until the import
+    # ends: cyclic garbage collection would walk them again and again for nothing.
+    # Afterwards the survivors go straight to the oldest generation (freeze, then
+    # unfreeze) rather than being walked by the next young collection.
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        table = read_csv(data, delimiter=base.delimiter)
+        settings = guess_settings(
+            table,
+            mapping=mapping,
+            constants=constants,
+            day_first=day_first,
+            decimal_comma=decimal_comma,
+        )
+        return settings, apply(table, settings)
+    finally:
+        if was_enabled:
+            gc.freeze()
+            gc.unfreeze()
+            gc.enable()

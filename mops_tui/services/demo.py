@@ -2086,10 +2086,11 @@ def _book_ledger(
             },
         )
 
-    if scale == "large":
+    if scale != "standard":
         from mops_tui.services import scale as scale_service
 
-        scale_service.load_large(ws)
+        # Up to the scale's totals; the late invoice below is one of its entries.
+        scale_service.load_large(ws, scale_service.SCALES[scale], pending_entries=1)
 
     # Close every month that ended more than two months ago; last month stays open.
     cutoff = this_month.shift(-2)
@@ -3587,12 +3588,14 @@ def load(ws: Workspace, *, scale: str = "standard") -> dict[str, int]:
     The briefs are created once the budget lines exist and before the spend is
     imported, so the invoices of launched briefs carry their brief number.
 
-    ``scale="large"`` adds :func:`mops_tui.services.scale.load_large`'s 100,000
-    generated entries (and a third fiscal year of lines) before the months are closed,
-    so the closed months hold generated spend too.
+    ``scale="large"`` tops the workspace up with :func:`mops_tui.services.scale.load_large`
+    (100,000 spend entries in all, a third fiscal year of lines, 1,000 tools, 300 KPIs
+    and 10,000 briefs with their histories) before the months are closed, so the closed
+    months hold generated spend too. ``scale="tiny"`` does the same up to
+    :data:`mops_tui.services.scale.TINY`'s few hundred records (tests, benchmark smoke runs).
     """
-    if scale not in ("standard", "large"):
-        raise ValueError(f"the demo comes in standard or large scale, not {scale!r}")
+    if scale not in ("standard", "large", "tiny"):
+        raise ValueError(f"the demo comes in standard, large or tiny scale, not {scale!r}")
     today = ws.today()
     for person in PEOPLE:
         people.add_person(ws, person)
@@ -3625,7 +3628,7 @@ def load(ws: Workspace, *, scale: str = "standard") -> dict[str, int]:
     brief_count = _load_briefs(ws, today, plan)
     ledger_counts = _book_ledger(ws, today, plan, scale=scale)
 
-    return {
+    counts = {
         "people": len(PEOPLE),
         "tools": len(TOOLS),
         "integrations": len(INTEGRATIONS),
@@ -3633,3 +3636,12 @@ def load(ws: Workspace, *, scale: str = "standard") -> dict[str, int]:
         **ledger_counts,
         "briefs": brief_count,
     }
+    if scale != "standard":  # topped up: what the workspace holds now
+        tables = {
+            "tools": "tools",
+            "kpis": "kpis",
+            "briefs": "briefs",
+            "audit entries": "audit_log",
+        }
+        counts.update({what: _count(ws, table) for what, table in tables.items()})
+    return counts

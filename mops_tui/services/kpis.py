@@ -231,10 +231,17 @@ def _validated(
     if probe is None:
         from types import SimpleNamespace
 
-        probe = SimpleNamespace(
-            owner=raw.get("owner", base.owner if base else None) or None,
-            data_source=raw.get("data_source", base.data_source if base else None) or None,
-        )
+        def typed(name: str) -> str | None:
+            """The name a refused KPI gives for ``name``, as the field would read it (text
+            of any value, spaces folded); ``None`` when that field was refused itself."""
+            if any(e.field == name for e in errors):
+                return None
+            value = raw.get(name, getattr(base, name) if base else None)
+            if value is None:
+                return None
+            return " ".join(str(value).split()) or None
+
+        probe = SimpleNamespace(owner=typed("owner"), data_source=typed("data_source"))
     owner_id, handle, source_id, found = _resolve(ws, probe, row=row, imported=imported)
     errors.extend(e for e in found if not any(x.field == e.field for x in errors))
     if errors or data is None:

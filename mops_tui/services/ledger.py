@@ -6,11 +6,15 @@ Cheap to import, like every service module: pydantic and SQLAlchemy load inside 
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
+from itertools import islice
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
 from mops_tui.domain import ledger as rules
@@ -515,7 +519,7 @@ def get_entry(ws: Workspace, entry_id: int) -> EntryView:
     return found
 
 
-@dataclass
+@dataclass(slots=True)
 class PreparedEntry:
     values: dict[str, Any]
     line: LineView
@@ -527,21 +531,44 @@ def _prepare(
     values: Mapping[str, Any],
     row: int | None,
     closed: Mapping[str, ClosedPeriod],
-    line_cache: dict[tuple[str, str], Any],
+    line_cache: dict[tuple[Any, ...], Any],
+    today: date | None = None,
 ) -> tuple[PreparedEntry | None, list[FieldError]]:
-    """Resolve the line and tool of parsed entry values and apply the ledger rules."""
+    """Resolve the line and tool of parsed entry values and apply the ledger rules.
+
+    ``line_cache`` remembers lookups across the rows of one import (a line and its
+    period by the line's text and the month, a refusal by the text and the date, since
+    its message names the date); ``today`` saves asking the clock once per row."""
     errors: list[FieldError] = []
     on: date = values["entry_date"]
+    month = on.isoformat()[:7]
     line: LineView | None = None
-    key = (str(values.get("line") or ""), on.isoformat()[:7])
-    try:
-        if key in line_cache:
-            line = line_cache[key]
+    line_period: Period | None = None
+    named = values.get("line")
+    text = named if type(named) is str else str(named or "")
+    key = (text, month)
+    found = line_cache.get(key)  # (line, period): only found lines are kept here
+    if found is not None:
+        line, line_period = found
+    else:
+        refused_key = ("refused", text, on)
+        refused = line_cache.get(refused_key)
+        if refused is not None:
+            errors.extend(FieldError(e.field, e.message, row) for e in refused)
         else:
-            line = resolve_line(ws, values.get("line"), on, row)
-            line_cache[key] = line
-    except ValidationFailed as exc:
-        errors.extend(exc.fields)
+            try:
+                line = resolve_line(ws, values.get("line"), on, row)
+            except ValidationFailed as exc:
+                errors.extend(exc.fields)
+                line_cache[refused_key] = exc.fields
+            else:
+                period_key = ("period", line.id)
+                line_period = line_cache.get(period_key)
+                if line_period is None:
+                    line_period = line_cache[period_key] = rules.period_from(
+                        line.starts_on, line.ends_on, ws.fy_start
+                    )
+                line_cache[key] = (line, line_period)
     tool_id = None
     if values.get("tool"):
         tool_key = ("tool", str(values["tool"]).lower())
@@ -552,44 +579,64 @@ def _prepare(
             errors.append(FieldError("tool", f"“{values['tool']}” is not a tool in the stack", row))
         else:
             tool_id = tool.id
-    line_period = None
-    if line is not None:
-        period_key = ("period", str(line.id))
-        if period_key not in line_cache:
-            line_cache[period_key] = rules.period_from(line.starts_on, line.ends_on, ws.fy_start)
-        line_period = line_cache[period_key]
-    month = on.isoformat()[:7]
-    errors.extend(
-        FieldError(e.field, e.message, row)
-        for e in rules.entry_errors(
-            amount=values["amount"],
-            kind=values["kind"],
-            on=on,
-            line_period=line_period,
-            closed=closed.get(month),
-            today=ws.today(),
-        )
+    broken = rules.entry_errors(
+        amount=values["amount"],
+        kind=values["kind"],
+        on=on,
+        line_period=line_period,
+        closed=closed.get(month),
+        today=ws.today() if today is None else today,
     )
+    if broken:
+        errors.extend(FieldError(e.field, e.message, row) for e in broken)
     if errors or line is None:
         return None, errors
     # Spend on a line that pays for a tool counts against that tool unless it says else.
-    return PreparedEntry(dict(values), line, tool_id or line.tool_id), []
+    # The values are the caller's fresh parse (a plain dict is kept as it is).
+    kept = values if type(values) is dict else dict(values)
+    return PreparedEntry(kept, line, tool_id or line.tool_id), []
+
+
+# The columns of a spend entry that come from the entry itself, in table order.
+_ENTRY_COLUMNS: tuple[str, ...] = (
+    "entry_date",
+    "month",
+    "amount",
+    "kind",
+    "payee",
+    "search_key",
+    "reference",
+    "note",
+    "line_id",
+    "tool_id",
+    "brief_id",
+)
+
+
+def _entry_values(p: PreparedEntry) -> tuple[Any, ...]:
+    """The ``_ENTRY_COLUMNS`` of the ``spend_entries`` row for ``p``."""
+    v = p.values
+    on: date = v["entry_date"]
+    reference = v.get("reference") or ""
+    note = v.get("note") or ""
+    return (
+        on,
+        on.isoformat()[:7],
+        v["amount"],
+        v["kind"],
+        v["payee"],
+        fold(f"{v['payee']} {reference} {note}"),
+        reference,
+        note,
+        p.line.id,
+        p.tool_id,
+        v.get("brief"),
+    )
 
 
 def _row_for(p: PreparedEntry, ws: Workspace, **extra: Any) -> dict[str, Any]:
-    v = p.values
     return {
-        "entry_date": v["entry_date"],
-        "month": v["entry_date"].isoformat()[:7],
-        "amount": v["amount"],
-        "kind": v["kind"],
-        "payee": v["payee"],
-        "search_key": fold(f"{v['payee']} {v.get('reference') or ''} {v.get('note') or ''}"),
-        "reference": v.get("reference") or "",
-        "note": v.get("note") or "",
-        "line_id": p.line.id,
-        "tool_id": p.tool_id,
-        "brief_id": v.get("brief"),
+        **dict(zip(_ENTRY_COLUMNS, _entry_values(p), strict=True)),
         "created_at": ws.now(),
         "created_by": ws.actor,
         **extra,
@@ -1055,15 +1102,12 @@ class SpendImportReport:
 
 
 def row_identity(values: Mapping[str, Any], line_id: int) -> str:
-    """What makes two imported rows the same row: date, amount, payee, reference, line."""
-    return "\x1f".join(
-        [
-            values["entry_date"].isoformat(),
-            str(values["amount"]),
-            fold(values["payee"]),
-            fold(values.get("reference") or ""),
-            str(line_id),
-        ]
+    """What makes two imported rows the same row: date, amount, payee, reference, line
+    (joined by ``\\x1f``)."""
+    reference = values.get("reference")
+    return (
+        f"{values['entry_date'].isoformat()}\x1f{values['amount']!s}\x1f"
+        f"{fold(values['payee'])}\x1f{fold(reference) if reference else ''}\x1f{line_id!s}"
     )
 
 
@@ -1092,44 +1136,68 @@ def import_spend(
     ``rows`` are ``(row_number, {field: text})`` with the mapping already applied
     (fields: entry_date, amount, payee, reference, line or channel, tool, brief, note,
     kind). ``progress(done, total)`` is called as rows are checked."""
-    from mops_tui.domain.ledger_schema import ledger_context, parse_entry_row
+    with _gc_paused():
+        report = _check_import(
+            ws,
+            rows,
+            day_first=day_first,
+            decimal_comma=decimal_comma,
+            source=source,
+            progress=progress,
+        )
+    if dry_run or not report.pending:
+        return report
+    return commit_import(ws, report)
+
+
+def _check_import(
+    ws: Workspace,
+    rows: Iterable[tuple[int, Mapping[str, Any]]],
+    *,
+    day_first: bool,
+    decimal_comma: bool,
+    source: str,
+    progress: Any,
+) -> SpendImportReport:
+    """The dry run of :func:`import_spend`: every row checked, the new ones keyed and
+    kept in ``pending`` when no row has a problem."""
+    from mops_tui.domain.ledger_schema import EntryRowParser, ledger_context
 
     ctx = ledger_context(
         ws.context(), ws.fy_start, day_first=day_first, decimal_comma=decimal_comma
     )
+    parse_row = EntryRowParser(ctx)  # one parser: each distinct text is parsed once
+    today = ctx.today
     report = SpendImportReport()
     closed = closes(ws)
-    line_cache: dict[tuple[str, str], Any] = {}
-    prepared: list[tuple[int, PreparedEntry]] = []
+    line_cache: dict[tuple[Any, ...], Any] = {}
+    # Each checked row's import key: ``occurrence`` counts identical rows within the file.
+    occurrences: dict[str, int] = {}
+    keyed: list[tuple[str, PreparedEntry]] = []
     materialised = list(rows)
-    total = len(materialised)
+    total = report.rows = len(materialised)
     for index, (number, raw) in enumerate(materialised, start=1):
-        report.rows += 1
-        raw = dict(raw)
-        if not raw.get("line") and raw.get("channel"):
-            raw["line"] = raw["channel"]
-        raw.pop("channel", None)
-        values, errors = parse_entry_row(raw, ctx, number)
+        if "channel" in raw:  # a channel names the line when no line is given
+            raw = dict(raw)
+            channel = raw.pop("channel")
+            if not raw.get("line") and channel:
+                raw["line"] = channel
+        values, errors = parse_row(raw, number)
         if errors:
             report.errors.extend(errors)
             continue
-        entry, errors = _prepare(ws, values, number, closed, line_cache)
+        entry, errors = _prepare(ws, values, number, closed, line_cache, today)
         if errors or entry is None:
             report.errors.extend(errors)
             continue
-        prepared.append((number, entry))
+        line_id = entry.line.id
+        identity = row_identity(values, line_id)
+        occurrence = occurrences[identity] = occurrences.get(identity, 0) + 1
+        keyed.append((import_key(values, line_id, occurrence, identity), entry))
         if progress is not None and index % 2000 == 0:
             progress(index, total)
     if progress is not None:
         progress(total, total)
-    occurrences: dict[str, int] = {}
-    keyed: list[tuple[str, PreparedEntry]] = []
-    for _number, entry in prepared:
-        identity = row_identity(entry.values, entry.line.id)
-        occurrences[identity] = occurrences.get(identity, 0) + 1
-        keyed.append(
-            (import_key(entry.values, entry.line.id, occurrences[identity], identity), entry)
-        )
     existing = q.existing_import_keys(ws.reader, [k for k, _e in keyed])
     new = [(k, e) for k, e in keyed if k not in existing]
     report.already = len(keyed) - len(new)
@@ -1139,9 +1207,102 @@ def import_spend(
     if report.errors or not new:
         return report
     report.pending = new
-    if dry_run:
-        return report
-    return commit_import(ws, report)
+    return report
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """No cyclic garbage collection while an import builds its rows.
+
+    An import makes a few objects per row and keeps them all until it ends, so none is
+    garbage, yet each collection walks every one of them: at 100,000 rows that is a
+    quarter of the import's time. Reference counting still frees memory as usual.
+    Afterwards the survivors go straight to the oldest generation (``freeze`` then
+    ``unfreeze``), as repeated collections would have moved them, instead of being
+    walked by the first young collection; cyclic garbage is still found by the next
+    full collection."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.freeze()
+            gc.unfreeze()
+            gc.enable()
+
+
+@contextmanager
+def _large_page_cache(connection: Any) -> Iterator[None]:
+    """A bigger SQLite page cache while a batch is inserted, restored afterwards.
+
+    Every row adds to each of the ledger's indexes at scattered places; with SQLite's
+    default 2 MB cache the pages of a large batch spill to the WAL before the commit
+    and are read back. Other databases (and drivers) are left alone."""
+    if connection.dialect.driver != "pysqlite":
+        yield
+        return
+    raw = connection.connection.driver_connection
+    before = raw.execute("PRAGMA cache_size").fetchone()[0]
+    raw.execute("PRAGMA cache_size=-65536")  # up to 64 MiB, used only as pages are
+    try:
+        yield
+    finally:
+        raw.execute(f"PRAGMA cache_size={int(before)}")
+
+
+def _insert_rows(
+    connection: Any, table: Any, columns: Sequence[str], rows: Iterable[list[Any]]
+) -> None:
+    """Insert ``rows`` (values in the order of ``columns``) into ``table``.
+
+    Core's executemany, one statement per chunk (the ORM's bulk path splits rows by
+    which optional columns they fill). On SQLite the rows go to the driver's
+    executemany one by one as they are made, with the statement SQLAlchemy compiles
+    and each value converted by the column type's own bind processor (once per
+    distinct date): the same values in the same columns, without Core's per-row
+    parameter handling, which at 100,000 rows costs half as much again as SQLite's
+    own work. The rows (lists) are converted in place: they are the caller's scratch."""
+    from sqlalchemy import insert
+
+    dialect = connection.dialect
+    compiled = insert(table).compile(dialect=dialect, column_keys=list(columns))
+    order = list(compiled.positiontup or ())
+    if (
+        dialect.driver != "pysqlite"
+        or dialect.paramstyle != "qmark"
+        or len(order) < 2
+        or sorted(order) != sorted(columns)
+    ):
+        pending = iter(rows)
+        while chunk := [dict(zip(columns, row, strict=True)) for row in islice(pending, 5000)]:
+            connection.execute(insert(table), chunk)
+        return
+    convert: list[tuple[int, Callable[[Any], Any], dict[Any, Any]]] = []
+    for index, name in enumerate(columns):
+        process = table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
+        if process is not None:
+            convert.append((index, process, {}))
+    reorder = (
+        None if order == list(columns) else itemgetter(*(list(columns).index(n) for n in order))
+    )
+
+    def converted() -> Iterator[Sequence[Any]]:
+        for row in rows:
+            for index, process, done in convert:
+                value = row[index]
+                if value is not None:
+                    text = done.get(value)
+                    if text is None:
+                        text = done[value] = process(value)
+                    row[index] = text
+            yield row if reorder is None else reorder(row)
+
+    cursor = connection.connection.driver_connection.cursor()
+    try:
+        cursor.executemany(str(compiled), converted())
+    finally:
+        cursor.close()
 
 
 def commit_import(ws: Workspace, report: SpendImportReport) -> SpendImportReport:
@@ -1156,7 +1317,8 @@ def commit_import(ws: Workspace, report: SpendImportReport) -> SpendImportReport
     report.batch = hashlib.sha256(
         f"{ws.now().isoformat()}{report.source}{len(report.pending)}".encode()
     ).hexdigest()[:12]
-    _write_import(ws, report.pending, report, report.source)
+    with _gc_paused():
+        _write_import(ws, report.pending, report, report.source)
     report.written = True
     report.pending = []
     return report
@@ -1165,35 +1327,50 @@ def commit_import(ws: Workspace, report: SpendImportReport) -> SpendImportReport
 def _write_import(
     ws: Workspace, new: list[tuple[str, PreparedEntry]], report: SpendImportReport, source: str
 ) -> None:
-    from sqlalchemy import insert, select
+    from sqlalchemy import func, select
 
     from mops_tui.store.models import SpendEntry
 
     months = sorted({e.values["entry_date"].isoformat()[:7] for _k, e in new})
+    import_key_column = SpendEntry.__table__.c.import_key
     with ws.transaction() as s:
         for month in months:
             _recheck_close(s, date.fromisoformat(month + "-01"))
+        connection = s.connection()
         keys = [k for k, _e in new]
         taken: set[str] = set()
-        for start in range(0, len(keys), 500):
+        stored = connection.scalar(select(func.count(import_key_column))) or 0
+        if stored <= 4 * len(keys):  # one pass over the ledger's keys is cheaper
+            wanted = set(keys)
             taken.update(
-                s.scalars(
-                    select(SpendEntry.import_key).where(
-                        SpendEntry.import_key.in_(keys[start : start + 500])
+                k
+                for k in connection.scalars(
+                    select(import_key_column).where(import_key_column.is_not(None))
+                )
+                if k in wanted
+            )
+        else:
+            for start in range(0, len(keys), 500):
+                taken.update(
+                    connection.scalars(
+                        select(import_key_column).where(
+                            import_key_column.in_(keys[start : start + 500])
+                        )
                     )
                 )
-            )
         if taken:
             new = [(k, e) for k, e in new if k not in taken]
             report.already += len(taken)
             report.to_add = len(new)
             report.amount_to_add = sum(e.values["amount"] for _k, e in new)
-        payload = [_row_for(e, ws, import_key=k, import_batch=report.batch) for k, e in new]
-        # Core executemany on the session's connection: one statement per chunk (the ORM's
-        # bulk path splits rows by which optional columns they fill).
-        connection = s.connection()
-        for start in range(0, len(payload), 5000):
-            connection.execute(insert(SpendEntry), payload[start : start + 5000])
+        # The import's rows as _row_for makes them, as lists made while they are written
+        # (a dict per row is a third of the write's Python time); the rows of one
+        # import share one moment.
+        columns = (*_ENTRY_COLUMNS, "import_key", "import_batch", "created_at", "created_by")
+        batch, created_at, actor = report.batch, ws.now(), ws.actor
+        rows = ([*_entry_values(e), k, batch, created_at, actor] for k, e in new)
+        with _large_page_cache(connection):
+            _insert_rows(connection, SpendEntry.__table__, columns, rows)
         audit.record(
             s,
             ws,
@@ -1271,6 +1448,34 @@ def export_rows(ws: Workspace, query: str = "") -> list[dict[str, str]]:
                 "corrects": "" if e.corrects_id is None else str(e.corrects_id),
                 "note": e.note,
                 "created_by": e.created_by,
+            }
+        )
+    return out
+
+
+def journal_entries(ws: Workspace, query: str = "") -> list[dict[str, Any]]:
+    """The entries ``query`` matches, oldest first, with the channel and line name a
+    plain-text accounting journal files them under (``mops spend export --format
+    journal``; :mod:`mops_tui.formats.journal` writes them)."""
+    by_line = {ln.id: ln for ln in lines(ws)}
+    out = []
+    for e in reversed(list_entries(ws, query)):
+        ln = by_line.get(e.line_id)
+        name = e.line_label
+        if ln is not None:
+            name = f"{ln.period} {ln.campaign}" if ln.campaign else ln.period
+        out.append(
+            {
+                "id": e.id,
+                "date": e.entry_date,
+                "amount": e.amount,
+                "payee": e.payee,
+                "note": e.note,
+                "reference": e.reference,
+                "channel": ln.channel if ln is not None else "unplanned",
+                "line": name,
+                "reverses": e.reverses_id,
+                "corrects": e.corrects_id,
             }
         )
     return out

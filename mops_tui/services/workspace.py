@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -37,6 +38,12 @@ class Workspace:
     brief_policy: BriefPolicy = field(default_factory=BriefPolicy)
     people_map: dict[str, str] = field(default_factory=dict)  # login name -> handle
     urgency: Urgency = field(default_factory=Urgency)
+    # How long a save waits for other people's saves before it is refused (seconds;
+    # the same as mops_tui.store.engine.WRITE_WAIT_SECONDS).
+    write_wait: float = 30.0
+    # Seconds the last save, and the longest so far, waited for the write lock.
+    last_wait: float = field(default=0.0, compare=False)
+    longest_wait: float = field(default=0.0, compare=False)
 
     # -- time -------------------------------------------------------------
     def today(self) -> date:
@@ -54,15 +61,37 @@ class Workspace:
     def engine(self) -> Engine:
         from mops_tui.store.engine import make_engine
 
-        return make_engine(self.url)
+        return make_engine(self.url, write_wait=lambda: self.write_wait)
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
-        """One unit of work: commits on success, rolls back on any error."""
+        """One unit of work: commits on success, rolls back on any error.
+
+        On SQLite it starts by taking the write lock (``BEGIN IMMEDIATE``), waiting up
+        to ``write_wait`` seconds for other people's saves; past that it refuses with
+        ``DatabaseBusy`` and nothing is written. A damaged file is refused with
+        ``DatabaseDamaged``, naming the newest backup. Other database errors pass
+        through unchanged, for the services to turn into refusals."""
+        from sqlalchemy.exc import DBAPIError
         from sqlalchemy.orm import Session
 
-        with Session(self.engine, expire_on_commit=False) as session, session.begin():
-            yield session
+        started = time.monotonic()
+        try:
+            with Session(self.engine, expire_on_commit=False) as session, session.begin():
+                waited = session.connection().info.pop("lock_wait", 0.0)
+                self.last_wait = waited
+                self.longest_wait = max(self.longest_wait, waited)
+                yield session
+        except DBAPIError as exc:
+            from mops_tui.store.reader import damage_found, is_busy, is_damage
+
+            if is_busy(exc):
+                from mops_tui.domain.errors import DatabaseBusy
+
+                raise DatabaseBusy(time.monotonic() - started) from exc
+            if is_damage(exc):
+                raise damage_found(self.sqlite_path, exc) from exc
+            raise
 
     @property
     def sqlite_path(self) -> Path | None:

@@ -1,14 +1,32 @@
-"""The engine factory: one place that knows SQLite's connection settings."""
+"""The engine factory: one place that knows SQLite's connection settings.
+
+Writers on a SQLite file queue for its single write lock. Every write transaction
+starts with ``BEGIN IMMEDIATE``, so the lock is taken up front, where waiting is safe
+(nothing is read yet that could go stale), rather than on the first write, where SQLite
+would answer "database is locked" at once. The wait is bounded: ``write_wait`` seconds
+in all (:data:`WRITE_WAIT_SECONDS` unless the workspace says otherwise), after which
+the save is refused with :class:`~mops_tui.domain.errors.DatabaseBusy`, saying how long
+it waited and that nothing was saved.
+"""
 
 from __future__ import annotations
 
 import os
+import random
+import sqlite3
+import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 
+from mops_tui.store.reader import is_busy
+
+# How long one statement waits on a lock (SQLite's own busy handler).
 BUSY_TIMEOUT_MS = 10_000
+# How long a save waits, in all, for other people's saves to finish.
+WRITE_WAIT_SECONDS = 30.0
 
 
 def sqlite_path(url: str) -> Path | None:
@@ -30,8 +48,42 @@ def ensure_sqlite_file(path: Path) -> None:
     os.close(fd)
 
 
-def make_engine(url: str, **kwargs: Any) -> Engine:
+def begin_immediate(dbapi_conn: sqlite3.Connection, write_wait: float) -> float:
+    """``BEGIN IMMEDIATE`` on ``dbapi_conn``, waiting up to ``write_wait`` seconds in
+    all for the write lock; returns the seconds waited.
+
+    SQLite's busy handler does the waiting, with its timeout cut to what is left of the
+    budget; a busy answer that comes back without waiting (SQLite does that when
+    waiting could deadlock) is retried after a short random pause, until the budget is
+    spent. Then :class:`DatabaseBusy`: nothing was written, the caller may try again."""
+    start = time.monotonic()
+    deadline = start + max(write_wait, 0.0)
+    try:
+        while True:
+            left_ms = max(int((deadline - time.monotonic()) * 1000), 0)
+            dbapi_conn.execute(f"PRAGMA busy_timeout={min(left_ms, BUSY_TIMEOUT_MS)}")
+            try:
+                dbapi_conn.execute("BEGIN IMMEDIATE")
+                return time.monotonic() - start
+            except sqlite3.OperationalError as exc:
+                if not is_busy(exc):
+                    raise
+                if time.monotonic() >= deadline:
+                    from mops_tui.domain.errors import DatabaseBusy
+
+                    raise DatabaseBusy(time.monotonic() - start) from exc
+                time.sleep(min(random.uniform(0.002, 0.05), max(deadline - time.monotonic(), 0)))
+    finally:
+        dbapi_conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+
+
+def make_engine(
+    url: str, *, write_wait: float | Callable[[], float] = WRITE_WAIT_SECONDS, **kwargs: Any
+) -> Engine:
+    """An engine for ``url``. On SQLite, a write transaction waits up to ``write_wait``
+    seconds for the write lock (a number, or a function asked at each transaction)."""
     path = sqlite_path(url)
+    wait_for = write_wait if callable(write_wait) else lambda: write_wait
     if url.startswith("sqlite"):
         if path is not None:
             ensure_sqlite_file(path)
@@ -53,9 +105,10 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
 
         @event.listens_for(engine, "begin")
         def _on_begin(conn: Any) -> None:
-            # Take the write lock up front so two writers queue on busy_timeout
+            # Take the write lock up front so two writers queue (for a bounded time)
             # instead of failing with "database is locked" on lock upgrade.
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
+            raw = conn.connection.driver_connection
+            conn.info["lock_wait"] = begin_immediate(raw, wait_for())
 
         return engine
     return create_engine(url, pool_pre_ping=True, **kwargs)

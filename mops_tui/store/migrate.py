@@ -3,21 +3,103 @@
 ``ensure_current`` reads the stored revision with stdlib ``sqlite3`` and compares it
 with ``HEAD``; only when they differ does it import Alembic, back up the SQLite file
 and upgrade. ``HEAD`` must name the newest migration in ``db/versions`` (a test checks).
+
+An upgrade is one transaction from the stored revision to ``HEAD``: a crash part way
+(power cut, ``kill -9``) leaves the database as it was, and the copy made before it
+starts is written under a temporary name and renamed only when complete, so a backup
+in the backups folder is always whole.
+
+When SQLite reports a damaged file (``reader.is_damage``), :func:`damaged` turns the
+error into a message that names the newest sound backup and the command to restore it;
+:func:`integrity_problems` runs SQLite's full check on request.
 """
 
 from __future__ import annotations
 
+import os
 import shutil
 import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-HEAD = "0005"
+from mops_tui.store.reader import is_busy, is_damage
+
+if TYPE_CHECKING:
+    from mops_tui.domain.errors import DatabaseDamaged
+
+HEAD = "0006"
 
 
 class MigrationError(Exception):
     pass
+
+
+def latest_backup(db_path: Path, *, sound_only: bool = True, look_at: int = 5) -> Path | None:
+    """The newest backup of ``db_path`` in its backups folder, if any.
+
+    With ``sound_only`` (used only once a file is known to be damaged) it skips
+    backups that fail SQLite's ``quick_check``, looking at the ``look_at`` newest."""
+    folder = backup_dir(db_path)
+    try:
+        found = [p for p in folder.glob(f"{db_path.stem}-*.db") if p.is_file()]
+        found.sort(key=lambda p: (p.stat().st_mtime, p.name), reverse=True)
+    except OSError:
+        return None
+    if not sound_only:
+        return found[0] if found else None
+    for candidate in found[:look_at]:
+        if _sound(candidate):
+            return candidate
+    return None
+
+
+def _sound(path: Path) -> bool:
+    """Whether a backup passes ``quick_check``. A backup is a closed file nobody writes,
+    so it is opened ``immutable``: no locks, and no -wal or -shm left beside it."""
+    try:
+        conn = sqlite3.connect(f"file:{path.resolve()}?mode=ro&immutable=1", uri=True)
+    except sqlite3.Error:
+        return False
+    try:
+        row = conn.execute("PRAGMA quick_check(1)").fetchone()
+        return bool(row) and row[0] == "ok"
+    except sqlite3.Error:
+        return False
+    finally:
+        conn.close()
+
+
+def damaged(path: Path | None, exc: BaseException) -> DatabaseDamaged:
+    """The refusal for a damaged database file, naming its newest backup."""
+    from mops_tui.domain.errors import DatabaseDamaged
+
+    orig = getattr(exc, "orig", None)
+    detail = str(orig if isinstance(orig, BaseException) else exc)
+    if path is None:
+        return DatabaseDamaged(None, detail, None, None)
+    backup = latest_backup(path)
+    return DatabaseDamaged(
+        str(path), detail, str(backup) if backup else None, str(backup_dir(path))
+    )
+
+
+def integrity_problems(path: Path, *, limit: int = 20) -> list[str]:
+    """What SQLite's full ``PRAGMA integrity_check`` finds wrong in the file at
+    ``path`` (an empty list when it is sound). It reads every page: seconds on a big
+    file, so it runs on request (``mops db check``), never on the way in."""
+    try:
+        conn = sqlite3.connect(f"file:{path.resolve()}?mode=ro", uri=True, timeout=10)
+    except sqlite3.Error as exc:
+        return [str(exc)]
+    try:
+        rows = conn.execute(f"PRAGMA integrity_check({int(limit)})").fetchall()
+    except sqlite3.DatabaseError as exc:
+        return [str(exc)]
+    finally:
+        conn.close()
+    problems = [str(r[0]) for r in rows]
+    return [] if problems == ["ok"] else problems
 
 
 def _sqlite_path(url: str) -> Path | None:
@@ -43,10 +125,20 @@ def stored_revision(url: str) -> str | None:
             rev = conn.execute("SELECT version_num FROM alembic_version").fetchone()
             return str(rev[0]) if rev else None
         except sqlite3.DatabaseError as exc:
-            raise MigrationError(
+            if is_busy(exc):
+                from mops_tui.domain.errors import DatabaseBusy
+
+                raise DatabaseBusy(10.0, reading=True) from exc
+            if is_damage(exc) and "malformed" in str(exc):
+                raise MigrationError(str(damaged(path, exc))) from exc
+            message = (
                 f"{path} is not a mops database, or it is damaged ({exc}). "
                 "Restore a backup with `mops db restore FILE`, or point --db at another file."
-            ) from exc
+            )
+            backup = latest_backup(path) if is_damage(exc) else None
+            if backup is not None:
+                message += f" The latest backup is {backup}."
+            raise MigrationError(message) from exc
         finally:
             conn.close()
     from sqlalchemy import inspect, text
@@ -69,18 +161,35 @@ def is_current(url: str) -> bool:
 
 
 def backup_sqlite(source: Path, dest: Path) -> Path:
-    """A consistent copy of a live SQLite file, through SQLite's online backup API."""
+    """A consistent copy of a live SQLite file, through SQLite's online backup API.
+
+    The copy is written as ``dest.partial`` (mode 0600 from the start) and renamed
+    when complete, so a crash part way never leaves a broken file under a backup's
+    name. A file too damaged for the backup API is copied byte for byte instead."""
     dest.parent.mkdir(parents=True, exist_ok=True)
-    src = sqlite3.connect(f"file:{source.resolve()}?mode=ro", uri=True, timeout=10)
+    partial = dest.with_name(dest.name + ".partial")
+    partial.unlink(missing_ok=True)
+    os.close(os.open(partial, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600))
     try:
-        out = sqlite3.connect(dest)
         try:
-            src.backup(out)
-        finally:
-            out.close()
-    finally:
-        src.close()
-    dest.chmod(0o600)
+            src = sqlite3.connect(f"file:{source.resolve()}?mode=ro", uri=True, timeout=10)
+            try:
+                out = sqlite3.connect(partial)
+                try:
+                    src.backup(out)
+                finally:
+                    out.close()
+            finally:
+                src.close()
+        except sqlite3.DatabaseError as exc:
+            if not is_damage(exc):
+                raise
+            shutil.copyfile(source, partial)
+        partial.chmod(0o600)
+        partial.replace(dest)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
     return dest
 
 
@@ -109,7 +218,9 @@ def alembic_config(url: str, connection: Any = None) -> Any:
 def upgrade(url: str, revision: str = "head") -> Path | None:
     """Upgrade to ``revision``, backing up a non-empty SQLite file first.
 
-    Returns the backup's path, if one was made.
+    All the steps run in one transaction (SQLite's DDL is transactional; Alembic on
+    its own commits after each step there), so the database is either as it was or at
+    ``revision``, never in between. Returns the backup's path, if one was made.
     """
     from alembic import command
 
@@ -122,9 +233,10 @@ def upgrade(url: str, revision: str = "head") -> Path | None:
         backup = backup_sqlite(path, backup_name(path, f"before-{revision}"))
     engine = make_engine(url)
     try:
-        with engine.connect() as conn:
+        # engine.begin(): Alembic sees a transaction already open and runs every step
+        # inside it; it commits once, at the end.
+        with engine.begin() as conn:
             command.upgrade(alembic_config(url, conn), revision)
-            conn.commit()
     finally:
         engine.dispose()
     return backup
@@ -140,7 +252,9 @@ def ensure_current(url: str) -> Path | None:
 
 def restore_sqlite(backup: Path, dest: Path) -> None:
     """Replace ``dest`` with ``backup`` (after checking that the backup is a mops database)."""
-    conn = sqlite3.connect(f"file:{backup.resolve()}?mode=ro", uri=True)
+    # immutable: check exactly the file that is copied below (not a -wal beside it),
+    # and leave no -wal or -shm next to the backup.
+    conn = sqlite3.connect(f"file:{backup.resolve()}?mode=ro&immutable=1", uri=True)
     try:
         ok = conn.execute("PRAGMA integrity_check").fetchone()
         if not ok or ok[0] != "ok":

@@ -235,6 +235,7 @@ class SpendEntry(Base):
         # Covering indexes for the reports (sum by line, by line and month) and the list.
         Index("ix_spend_entries_line_id_month_amount", "line_id", "month", "amount"),
         Index("ix_spend_entries_entry_date_id", "entry_date", "id"),
+        Index("ix_spend_entries_entry_date_search_key", "entry_date", "search_key"),
         Index("ix_spend_entries_month_amount", "month", "amount"),
     )
 

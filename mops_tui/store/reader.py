@@ -7,23 +7,114 @@ The SQL uses ``:name`` parameters, which both drivers accept.
 
 Values come back as the drivers give them; ``as_date``/``as_datetime``/``as_bool``
 normalise the differences (SQLite returns ISO text and 0/1).
+
+Two SQLite answers never reach a face as they are. "Database is locked" (a reader
+rarely sees it in WAL mode: while another connection recovers the WAL, or on a file
+still in rollback-journal mode) is waited out for up to ``READ_WAIT_SECONDS``, then
+refused with ``DatabaseBusy``. "Database disk image is malformed" becomes
+``DatabaseDamaged``, naming the newest backup, and is reported to whoever called
+:func:`watch_damage` (the TUI, which then closes with that message).
 """
 
 from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Iterable, Mapping, Sequence
+import time
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from mops_tui.domain.text import has_surrogate, without_surrogates
+
+if TYPE_CHECKING:
+    from mops_tui.domain.errors import DatabaseDamaged
 
 Row = dict[str, Any]
 
+# How long a read waits, in all, for a lock another connection holds.
+READ_WAIT_SECONDS = 30.0
+
+# SQLite's primary result codes (the low byte of an extended code).
+_BUSY_CODES = (5, 6)  # SQLITE_BUSY, SQLITE_LOCKED
+_DAMAGE_CODES = (11, 26)  # SQLITE_CORRUPT, SQLITE_NOTADB
+_DAMAGE_WORDS = ("malformed", "file is not a database", "database corrupt")
+
+
+def _sqlite_error(exc: BaseException) -> BaseException:
+    orig = getattr(exc, "orig", None)  # SQLAlchemy's wrapper keeps the driver's error
+    return orig if isinstance(orig, BaseException) else exc
+
+
+def is_busy(exc: BaseException) -> bool:
+    """Whether ``exc`` (``sqlite3``'s, or SQLAlchemy's wrapper of it) is SQLite's
+    "database is locked" or "database is busy": someone else holds a lock."""
+    exc = _sqlite_error(exc)
+    if not isinstance(exc, sqlite3.OperationalError):
+        return False
+    code = getattr(exc, "sqlite_errorcode", None)
+    if isinstance(code, int) and (code & 0xFF) in _BUSY_CODES:
+        return True
+    text = str(exc).lower()
+    return "database is locked" in text or "database is busy" in text
+
+
+def is_damage(exc: BaseException) -> bool:
+    """Whether ``exc`` says the database file itself is damaged ("database disk image
+    is malformed", "file is not a database"), as opposed to busy or missing."""
+    exc = _sqlite_error(exc)
+    if not isinstance(exc, sqlite3.DatabaseError):
+        return False
+    code = getattr(exc, "sqlite_errorcode", None)
+    if isinstance(code, int) and (code & 0xFF) in _DAMAGE_CODES:
+        return True
+    text = str(exc).lower()
+    return any(word in text for word in _DAMAGE_WORDS)
+
+
+_damage_watchers: list[Callable[[DatabaseDamaged], None]] = []
+
+
+def watch_damage(watcher: Callable[[DatabaseDamaged], None]) -> Callable[[], None]:
+    """Call ``watcher`` (from whichever thread) whenever a read or a write finds the
+    database damaged. Returns the function that stops watching."""
+    _damage_watchers.append(watcher)
+
+    def stop() -> None:
+        if watcher in _damage_watchers:
+            _damage_watchers.remove(watcher)
+
+    return stop
+
+
+def damage_found(path: Path | None, exc: BaseException) -> DatabaseDamaged:
+    """The ``DatabaseDamaged`` refusal for ``exc``, after telling the watchers."""
+    from mops_tui.store.migrate import damaged
+
+    error = damaged(path, exc)
+    for watcher in list(_damage_watchers):
+        watcher(error)
+    return error
+
+
+def _bindable(params: Mapping[str, Any] | None) -> dict[str, Any]:
+    """``params`` as a driver can send them. Text holding a lone surrogate (a search word
+    from ``sys.argv`` with bytes that are not UTF-8: ``mops stack $'\\xff'``) cannot be
+    encoded, and every query path ends here: each surrogate becomes U+FFFD, the character
+    that stands for unreadable bytes, so the word is looked for as shown instead of
+    raising ``UnicodeEncodeError``."""
+    bound = dict(params or {})
+    for key, value in bound.items():
+        if isinstance(value, str) and has_surrogate(value):
+            bound[key] = without_surrogates(value)
+    return bound
+
 
 class Reader:
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, read_wait: float = READ_WAIT_SECONDS) -> None:
         self.url = url
+        self.read_wait = read_wait  # seconds a read waits for a lock, in all
         self._path: Path | None = None
         self._memory = False
         if url.startswith("sqlite:///"):
@@ -41,16 +132,17 @@ class Reader:
         if conn is None:
             assert self._path is not None
             uri = f"file:{self._path.resolve()}?mode=ro"
-            conn = sqlite3.connect(uri, uri=True, timeout=10, check_same_thread=False)
-            conn.execute("PRAGMA busy_timeout=10000")
+            wait_ms = max(min(int(self.read_wait * 1000), 10_000), 0)
+            conn = sqlite3.connect(uri, uri=True, timeout=wait_ms / 1000, check_same_thread=False)
+            conn.execute(f"PRAGMA busy_timeout={wait_ms}")
             conn.row_factory = sqlite3.Row
             self._local.conn = conn
         return conn
 
     def all(self, sql: str, params: Mapping[str, Any] | None = None) -> list[Row]:
+        bound = _bindable(params)
         if self._path is not None:
-            cur = self._sqlite().execute(sql, dict(params or {}))
-            return [dict(r) for r in cur.fetchall()]
+            return self._sqlite_all(sql, bound)
         from sqlalchemy import text
 
         if self._engine is None:
@@ -58,8 +150,31 @@ class Reader:
 
             self._engine = make_engine(self.url)
         with self._engine.connect() as conn:
-            result = conn.execute(text(sql), dict(params or {}))
+            result = conn.execute(text(sql), bound)
             return [dict(r) for r in result.mappings().all()]
+
+    def _sqlite_all(self, sql: str, params: dict[str, Any]) -> list[Row]:
+        started = time.monotonic()
+        while True:
+            try:
+                cur = self._sqlite().execute(sql, params)
+                return [dict(r) for r in cur.fetchall()]
+            except sqlite3.OperationalError as exc:
+                if not is_busy(exc):
+                    raise
+                # SQLite's busy handler waited; try again until the budget is spent.
+                now = time.monotonic()
+                if now - started >= self.read_wait:
+                    from mops_tui.domain.errors import DatabaseBusy
+
+                    raise DatabaseBusy(now - started, reading=True) from exc
+                import random  # only here: keep the read path's imports light
+
+                time.sleep(random.uniform(0.005, 0.05))
+            except sqlite3.DatabaseError as exc:
+                if is_damage(exc):
+                    raise damage_found(self._path, exc) from exc
+                raise
 
     def one(self, sql: str, params: Mapping[str, Any] | None = None) -> Row | None:
         rows = self.all(sql, params)

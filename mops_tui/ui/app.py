@@ -11,7 +11,6 @@ from mops_tui import __version__
 from mops_tui.resources import themes_dir
 from mops_tui.services.workspace import Workspace, open_workspace, warm_up
 from mops_tui.settings import Settings
-from mops_tui.ui.commands import ActionsProvider, RecordsProvider
 from mops_tui.ui.screens.home import HomeScreen
 from mops_tui.ui.themes import THEME_NAMES, load_themes
 
@@ -23,6 +22,18 @@ MODE_KEYS: tuple[tuple[str, str, str], ...] = (
     ("4", "ledger", "Ledger"),
     ("5", "kpis", "KPIs"),
 )
+
+
+def _records_provider() -> Any:
+    from mops_tui.ui.commands import RecordsProvider
+
+    return RecordsProvider
+
+
+def _actions_provider() -> Any:
+    from mops_tui.ui.commands import ActionsProvider
+
+    return ActionsProvider
 
 
 def _screen(module: str, name: str) -> Any:
@@ -46,7 +57,8 @@ class MopsApp(App[int]):
         "kpis": lambda: _screen("kpis", "KpisScreen"),
     }
     DEFAULT_MODE = "home"
-    COMMANDS = App.COMMANDS | {RecordsProvider, ActionsProvider}
+    # The palette's providers (and textual.command) load when the palette first opens.
+    COMMANDS = App.COMMANDS | {_records_provider, _actions_provider}
     # How often the visible screen looks for changes made by someone else.
     WATCH_SECONDS = 3.0
 
@@ -204,6 +216,27 @@ def run(settings: Settings) -> int:
         return 1
     if backup is not None:
         print(f"mops: upgraded the database; the old one is kept at {backup}", file=sys.stderr)
+    from mops_tui.domain.errors import DatabaseDamaged
+    from mops_tui.store.reader import watch_damage
+
     app = MopsApp(settings)
-    app.run()
+    # A damaged file is found by the first read that touches a damaged page (checking
+    # every page at start would cost seconds on a big file). Whichever read or write
+    # finds it, in whichever worker, the app closes and the message (which names the
+    # newest backup) is printed here, instead of a toast on every screen.
+    damage: list[DatabaseDamaged] = []
+
+    def close_on_damage(error: DatabaseDamaged) -> None:
+        if not damage:
+            damage.append(error)
+            app.exit(return_code=error.exit_code)  # thread-safe: posts a message
+
+    stop_watching = watch_damage(close_on_damage)
+    try:
+        app.run()
+    finally:
+        stop_watching()
+    if damage:
+        print(f"mops: {damage[0]}", file=sys.stderr)
+        return damage[0].exit_code
     return app.return_code or 0

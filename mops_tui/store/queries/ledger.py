@@ -320,7 +320,21 @@ def _entry(r: Row) -> EntryView:
 
 
 def existing_import_keys(reader: Reader, keys: list[str]) -> set[str]:
-    """Which of ``keys`` are already in the ledger (checked in chunks)."""
+    """Which of ``keys`` are already in the ledger.
+
+    When the ledger holds not many more imported rows than there are keys, one pass
+    over its keys is cheaper than looking each key up; otherwise they are looked up
+    in chunks. Either way the answer is the same."""
+    if not keys:
+        return set()
+    stored = int(reader.scalar("SELECT COUNT(import_key) AS n FROM spend_entries") or 0)
+    if stored <= 4 * len(keys):
+        wanted = set(keys)
+        return {
+            r["import_key"]
+            for r in reader.all("SELECT import_key FROM spend_entries WHERE import_key IS NOT NULL")
+            if r["import_key"] in wanted
+        }
     found: set[str] = set()
     for start in range(0, len(keys), 500):
         chunk = keys[start : start + 500]

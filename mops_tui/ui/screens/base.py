@@ -17,11 +17,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.timer import Timer
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from mops_tui.domain.errors import DomainError, FieldError
 from mops_tui.ui.widgets.detail import DetailPane
+from mops_tui.ui.widgets.keybar import KeyBar
 from mops_tui.ui.widgets.record_table import Column, RecordSource, RecordTable
 
 if TYPE_CHECKING:
@@ -68,7 +68,6 @@ class RecordScreen(Screen[None], Generic[R]):
 
     def __init__(self) -> None:
         super().__init__()
-        self._filter_timer: Timer | None = None
         self._selected: R | None = None
 
     # -- what a mode provides --------------------------------------------------
@@ -114,7 +113,7 @@ class RecordScreen(Screen[None], Generic[R]):
                 id="records",
             )
             yield DetailPane(id="detail")
-        yield Footer(compact=True)
+        yield KeyBar()
 
     @property
     def table(self) -> RecordTable[R]:
@@ -231,10 +230,9 @@ class RecordScreen(Screen[None], Generic[R]):
 
     @on(Input.Changed, "#filter")
     def _filter_changed(self, event: Input.Changed) -> None:
-        if self._filter_timer is not None:
-            self._filter_timer.stop()
-        value = event.value
-        self._filter_timer = self.set_timer(0.12, lambda: self.table.set_query(value))
+        # No debounce: the table answers the first key at once and folds the keys
+        # typed while a query runs into one (RecordTable.set_query).
+        self.table.set_query(event.value)
 
     @on(Input.Submitted, "#filter")
     def _filter_done(self, event: Input.Submitted) -> None:

@@ -7,23 +7,26 @@ shows where personal data flows.
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.console import RenderableType
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from mops_tui.domain import triage as rules
 from mops_tui.domain.errors import FieldError
 from mops_tui.domain.money import format_compact
 from mops_tui.domain.triage import InboxItem
-from mops_tui.services import triage
 from mops_tui.ui.screens.base import RecordScreen, common_bindings
 from mops_tui.ui.widgets.detail import DetailPane, Doc
+from mops_tui.ui.widgets.keybar import KeyBar
 from mops_tui.ui.widgets.record_table import Column, RecordTable
+
+if TYPE_CHECKING:
+    from mops_tui.services import triage
 
 AREA_STYLE = {"Briefs": "cyan", "Stack": "magenta", "Ledger": "yellow", "KPIs": "green"}
 
@@ -40,8 +43,14 @@ class InboxSource:
 
     def _all(self, query: str) -> list[InboxItem]:
         if self.items is None:
-            self.items = triage.inbox(self.screen.mops.ws)
-            self.screen.app.call_from_thread(self.screen.show_figures, self.items)
+            from mops_tui.services import triage  # in the worker, after first paint
+
+            ws = self.screen.mops.ws
+            self.items = triage.inbox(ws)
+            # The header figures come from the same read, drawn with the first rows.
+            self.screen.app.call_from_thread(
+                self.screen.show_figures, triage.figures(ws, self.items)
+            )
         if not query:
             return self.items
         words = query.lower().split()
@@ -116,7 +125,7 @@ class HomeScreen(RecordScreen[InboxItem]):
             )
             yield DetailPane(id="detail")
         yield Static("", id="why")
-        yield Footer(compact=True)
+        yield KeyBar()
 
     def source(self) -> InboxSource:
         if self._inbox is None:
@@ -194,13 +203,9 @@ class HomeScreen(RecordScreen[InboxItem]):
         if self._figures_of is not None:
             self.query_one("#figures", Static).update(self._figures_text(self._figures_of))
 
-    def show_figures(self, items: list[InboxItem]) -> None:
-        self.run_worker(lambda: self._figures(items), thread=True, group="figures", exclusive=True)
-
-    def _figures(self, items: list[InboxItem]) -> None:
-        f = triage.figures(self.mops.ws, items)
-        self._figures_of = f
-        self.app.call_from_thread(self.query_one("#figures", Static).update, self._figures_text(f))
+    def show_figures(self, figures: triage.Figures) -> None:
+        self._figures_of = figures
+        self.query_one("#figures", Static).update(self._figures_text(figures))
 
     def _figures_text(self, f: triage.Figures) -> Text:
         """Two lines of figures; shorter words when the terminal is narrow."""
@@ -269,6 +274,8 @@ class HomeScreen(RecordScreen[InboxItem]):
             FieldSpec("note", "Note", "text", help="Optional: why it can wait"),
         ]
 
+        from mops_tui.services import triage
+
         def save(values: dict[str, str]) -> Any:
             return triage.snooze(ws, item.key, values.get("until"), values.get("note", ""))
 
@@ -308,6 +315,8 @@ class HomeScreen(RecordScreen[InboxItem]):
         def check(values: dict[str, str]) -> list[FieldError]:
             return rules.renewal_decision_errors(values.get("decision", ""), values.get("note", ""))
 
+        from mops_tui.services import triage
+
         def save(values: dict[str, str]) -> bool:
             triage.decide_renewal(
                 ws, int(item.extra["tool_id"]), values.get("decision", ""), values.get("note", "")
@@ -336,8 +345,14 @@ class HomeScreen(RecordScreen[InboxItem]):
         from mops_tui.ui.screens.modals import TextScreen
 
         self.app.push_screen(
-            TextScreen("Where personal data flows", render_lineage(triage.lineage(self.mops.ws)))
+            TextScreen("Where personal data flows", render_lineage(_triage().lineage(self.mops.ws)))
         )
+
+
+def _triage() -> Any:
+    from mops_tui.services import triage
+
+    return triage
 
 
 def render_lineage(found: list[tuple[str, bool, list[list[triage.Hop]]]]) -> RenderableType:

@@ -16,7 +16,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
-from textual.widgets import ContentSwitcher, Footer, Input, ProgressBar, Static
+from textual.widgets import ContentSwitcher, Input, ProgressBar, Static
 
 from mops_tui.domain import ledger as rules
 from mops_tui.domain.errors import DomainError, FieldError, ValidationFailed
@@ -30,6 +30,7 @@ from mops_tui.ui.screens.modals import Choice, ConfirmScreen, FormScreen, Picker
 from mops_tui.ui.widgets.chart import PlanChart
 from mops_tui.ui.widgets.detail import DetailPane, Doc
 from mops_tui.ui.widgets.form import FieldSpec
+from mops_tui.ui.widgets.keybar import KeyBar
 from mops_tui.ui.widgets.record_table import Column, RecordTable
 
 GROUPINGS = ("line", "channel", "month", "quarter")
@@ -164,7 +165,7 @@ class LedgerScreen(RecordScreen[Any]):
                 )
                 yield PlanChart(id="chart")
             yield DetailPane(id="detail")
-        yield Footer(compact=True)
+        yield KeyBar()
 
     def _plan(self) -> PlanSource:
         if self._plan_source is None:

@@ -13,12 +13,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Footer, Input, OptionList, Static
+from textual.widgets import Button, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from mops_tui.domain.errors import DomainError, FieldError, StaleRecord, ValidationFailed
 from mops_tui.domain.text import key_of, visible
 from mops_tui.ui.widgets.form import FieldSpec, FormBody, ModelForm
+from mops_tui.ui.widgets.keybar import KeyBar
 
 
 @dataclass(frozen=True)
@@ -220,7 +221,7 @@ class FormScreen(ModalScreen[Any]):
                 yield Static(Text(visible(self.intro, keep_newlines=True)), classes="form-intro")
             with FormBody():
                 yield ModelForm(self.specs, self.values, validate=self.validate_fn, id="form")
-            yield Footer()
+            yield KeyBar()
 
     @property
     def form(self) -> ModelForm:
@@ -330,7 +331,7 @@ class TextScreen(ModalScreen[None]):
             yield Static(Text(self.title_text), classes="text-title")
             with VerticalScroll():
                 yield Static(self.body, classes="text-screen-body")
-            yield Footer()
+            yield KeyBar()
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from mops_tui.domain.errors import FieldError
 from mops_tui.domain.people import PersonInput, validate_person
@@ -17,6 +17,7 @@ from mops_tui.domain.schema import form_fields
 from mops_tui.services import people as people_service
 from mops_tui.ui.screens.modals import FormScreen
 from mops_tui.ui.widgets.form import FieldSpec
+from mops_tui.ui.widgets.keybar import KeyBar
 from mops_tui.ui.widgets.record_table import Column, RecordTable
 
 if TYPE_CHECKING:
@@ -96,7 +97,7 @@ class PeopleScreen(ModalScreen[None]):
                 empty_text="Nobody yet. Press n to add a person.",
                 id="people",
             )
-            yield Footer()
+            yield KeyBar()
 
     def on_mount(self) -> None:
         table = self.query_one("#people", RecordTable)

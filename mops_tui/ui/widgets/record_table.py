@@ -197,6 +197,7 @@ class RecordTable(ScrollView, Generic[R], can_focus=True):
         self._generation = 0
         self._loaded = False
         self._loading = False
+        self._query_waiting = False
         self._want_key: Hashable | None = None
         self._layout: list[tuple[Column[R], int]] = []
         self._layout_width = -1
@@ -207,6 +208,8 @@ class RecordTable(ScrollView, Generic[R], can_focus=True):
     def reload(self, *, keep_cursor: bool = True, select_key: Hashable | None = None) -> None:
         """Re-run the count and the visible pages (after a change or a new filter)."""
         self._generation += 1
+        self._loading = True
+        self._query_waiting = False
         if select_key is not None:
             self._want_key = select_key
         elif keep_cursor:
@@ -227,11 +230,17 @@ class RecordTable(ScrollView, Generic[R], can_focus=True):
         )
 
     def set_query(self, query: str) -> None:
+        """Filter to ``query`` now, or, while a load is on its way, as soon as it lands:
+        the first keystroke answers at once and a burst of typing costs one query per
+        answer, never a queue of stale ones."""
         if query == self.filter_text:
             return
         self.filter_text = query
         self.cursor_row = 0
         self.scroll_to(y=0, animate=False)
+        if self._loading and self.has_started:
+            self._query_waiting = True
+            return
         self.reload(keep_cursor=False)
 
     def set_sort(self, key: str, descending: bool | None = None) -> None:
@@ -259,7 +268,7 @@ class RecordTable(ScrollView, Generic[R], can_focus=True):
             pages: dict[int, list[Any]] = {}
             numbers = [first] + ([first - 1] if first else []) + [first + 1]
             for number in numbers:
-                if number * self.page_size < max(total, 1):
+                if number * self.page_size < total:
                     pages[number] = self.source.page(
                         query, sort, descending, number * self.page_size, self.page_size
                     )
@@ -308,6 +317,9 @@ class RecordTable(ScrollView, Generic[R], can_focus=True):
         message.stop()
         if message.generation != self._generation:
             return
+        if self._query_waiting:  # typed on while this loaded: show the newest filter
+            self.reload(keep_cursor=False)
+            return
         self.total = message.total
         self._pages.clear()
         self._pending.clear()
@@ -336,6 +348,7 @@ class RecordTable(ScrollView, Generic[R], can_focus=True):
 
     def on_record_table__failed(self, message: RecordTable._Failed) -> None:
         message.stop()
+        self._loading = False
         self.notify(f"Could not read the list: {message.error}", severity="error")
 
     def _store(self, number: int, rows: list[R]) -> None:

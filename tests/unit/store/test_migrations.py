@@ -323,3 +323,33 @@ def test_restore_puts_a_good_backup_in_place(good_backup: Path, db_path: Path) -
         assert stack.get_by_name(ws, "HubSpot").owner == "ana"
     finally:
         ws.close()
+
+
+def test_0006_keeps_the_ledger_and_adds_the_entry_search_index(db_path: Path) -> None:
+    """Upgrade with data in the database: from 0005, with a line and an entry, to 0006."""
+    url = f"sqlite:///{db_path}"
+    migrate.upgrade(url, "0005")
+    ws = Workspace(url, actor="tester")
+    try:
+        from mops_tui.services import ledger
+
+        assert migrate.stored_revision(url) == "0005"
+        people.add_person(ws, {"handle": "ana", "name": "Ana Costa"})
+        line = ledger.create_line(
+            ws, {"period": "2026-11", "channel": "Events", "planned": "1000", "owner": "ana"}
+        )
+        ledger.add_entry(
+            ws,
+            {"entry_date": "2026-11-03", "amount": "120.50", "line": str(line.id), "payee": "Hall"},
+        )
+    finally:
+        ws.close()
+    migrate.upgrade(url)
+    assert migrate.stored_revision(url) == "0006"
+    assert scalar(db_path, "SELECT COUNT(*) FROM spend_entries") == 1
+    assert scalar(db_path, "SELECT amount FROM spend_entries") == 12050
+    plan = sqlite3.connect(db_path).execute(
+        "EXPLAIN QUERY PLAN SELECT COUNT(*) FROM spend_entries"
+        " WHERE entry_date >= '2026-11-01' AND search_key LIKE '%hall%'"
+    )
+    assert "ix_spend_entries_entry_date_search_key" in " ".join(str(r) for r in plan)
