@@ -230,13 +230,14 @@ class LineRef:
 
     @classmethod
     def parse(cls, text: str) -> LineRef:
-        parts = [p.strip() for p in text.strip().split("/")]
+        pieces = text.strip().split("/", 2)  # a campaign may itself hold "/"
+        parts = [p.strip() for p in pieces]
         if len(parts) < 2 or not all(parts[:2]):
             raise PeriodError(
                 f"“{text.strip()[:40]}” does not name a budget line; type PERIOD/CHANNEL, "
                 "for example 2026-Q4/events or 2026-11/paid-search"
             )
-        return cls(parts[0], parts[1].replace("-", " "), "/".join(parts[2:]) or None)
+        return cls(parts[0], parts[1].replace("-", " "), parts[2] if len(parts) > 2 else None)
 
 
 def entry_errors(

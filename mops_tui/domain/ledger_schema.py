@@ -18,7 +18,7 @@ from mops_tui.domain.schema import (
     text_field,
     validate_input,
 )
-from mops_tui.domain.text import has_control
+from mops_tui.domain.text import has_control, quoted, record_number
 
 
 def _period(value: Any, info: ValidationInfo) -> str:
@@ -89,10 +89,10 @@ def _ref(value: Any) -> str | None:
 def _brief(value: Any) -> int | None:
     if value is None or not str(value).strip():
         return None
-    text = str(value).strip().lstrip("#")
-    if not text.isascii() or not text.isdigit():
-        raise ValueError(f"“{str(value).strip()[:20]}” is not a brief number")
-    return int(text)
+    number = record_number(str(value))  # ValueError past any record number
+    if number is None:
+        raise ValueError(f"“{quoted(str(value).strip(), 20)}” is not a brief number")
+    return number
 
 
 def _extra(widget: str, **more: Any) -> dict[str, Any]:

@@ -21,10 +21,11 @@ from mops_tui.domain import ledger as rules
 from mops_tui.domain.errors import FieldError, NotFound, StaleRecord, ValidationFailed
 from mops_tui.domain.ledger import ClosedPeriod, Period, PlanActual
 from mops_tui.domain.money import format_money
-from mops_tui.domain.text import fold
+from mops_tui.domain.text import fold, quoted, record_number
 from mops_tui.services import audit
 from mops_tui.services import people as people_service
 from mops_tui.services.workspace import Workspace
+from mops_tui.store.queries import briefs as briefs_q
 from mops_tui.store.queries import ledger as q
 from mops_tui.store.queries import stack as stack_q
 from mops_tui.store.queries.ledger import EntryFilter, EntryView, LineView
@@ -175,8 +176,14 @@ def resolve_line(
         raise ValidationFailed(
             [FieldError("line", "choose the budget line this spend comes out of", row)]
         )
-    if raw.lstrip("#").isdigit():
-        found = q.line_by_id(ws.reader, int(raw.lstrip("#")))
+    try:
+        number = record_number(raw)
+    except ValueError as exc:
+        raise ValidationFailed([FieldError("line", str(exc), row)]) from exc
+    if number is None and raw.lstrip("#").isdigit():  # ² and other non-ASCII digits
+        raise ValidationFailed([FieldError("line", f"“{quoted(raw)}” is not a line number", row)])
+    if number is not None:
+        found = q.line_by_id(ws.reader, number)
         if found is None:
             raise ValidationFailed([FieldError("line", f"there is no budget line {raw}", row)])
         return found
@@ -579,6 +586,12 @@ def _prepare(
             errors.append(FieldError("tool", f"“{values['tool']}” is not a tool in the stack", row))
         else:
             tool_id = tool.id
+    if values.get("brief") is not None:
+        brief_key = ("brief", values["brief"])
+        if brief_key not in line_cache:
+            line_cache[brief_key] = briefs_q.brief_exists(ws.reader, values["brief"])
+        if not line_cache[brief_key]:
+            errors.append(FieldError("brief", f"there is no brief #{values['brief']}", row))
     broken = rules.entry_errors(
         amount=values["amount"],
         kind=values["kind"],
@@ -1428,6 +1441,9 @@ def load_profile(ws: Workspace, name: str) -> dict[str, Any]:
 
 
 def export_rows(ws: Workspace, query: str = "") -> list[dict[str, str]]:
+    """The entries as CSV rows. ``line`` is the line's reference (``2026-Q4/events``),
+    which ``mops spend import`` reads back."""
+    refs = {ln.id: ln.ref for ln in lines(ws)}
     out = []
     for e in list_entries(ws, query):
         out.append(
@@ -1439,7 +1455,7 @@ def export_rows(ws: Workspace, query: str = "") -> list[dict[str, str]]:
                 ),
                 "kind": e.kind,
                 "payee": e.payee,
-                "line": e.line_label,
+                "line": refs.get(e.line_id, e.line_label),
                 "line_id": str(e.line_id),
                 "reference": e.reference,
                 "tool": e.tool or "",

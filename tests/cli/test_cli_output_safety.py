@@ -437,13 +437,6 @@ def test_a_stack_export_re_imports_unchanged(
     assert after[FORMULA]["notes"] == QUOTED
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="services/ledger.py export_rows writes the line as its label (“2026-Q4 · Events”) "
-    "but resolve_line reads only refs (2026-Q4/events, #12) or channels: every row of "
-    "`mops spend export` is refused by `mops spend import` (“no budget line matches "
-    "“2026-Q4 · Content””, or “is not a period” when the line has a campaign)",
-)
 def test_a_spend_export_re_imports_into_an_empty_ledger(
     monkeypatch: pytest.MonkeyPatch, formula_db: Path, tmp_path: Path
 ) -> None:

@@ -8,6 +8,7 @@ of every table and the audit log are the same before and after.
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 from collections.abc import Callable
 from typing import Any
@@ -26,6 +27,7 @@ from hostile import (
 )
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
+from hypothesis.errors import InvalidArgument
 
 from mops_tui.domain.brief_schema import BriefInput
 from mops_tui.domain.errors import DomainError, ValidationFailed
@@ -64,6 +66,12 @@ def counts(ws: Workspace) -> dict[str, int]:
         conn.close()
 
 
+def _event(text: str) -> None:
+    """Hypothesis's statistics, when the call runs inside a property."""
+    with contextlib.suppress(InvalidArgument):  # a plain test: no statistics to keep
+        event(text)
+
+
 def write_or_refuse(ws: Workspace, call: Callable[[], Any]) -> Any:
     """Run a service call: a refusal must be a domain error that wrote nothing; a
     success must be in the audit log."""
@@ -73,12 +81,12 @@ def write_or_refuse(ws: Workspace, call: Callable[[], Any]) -> Any:
     except DomainError as exc:
         assert_domain_refusal(exc)
         assert counts(ws) == before, "a refused change wrote something"
-        event(f"refused: {type(exc).__name__}")
+        _event(f"refused: {type(exc).__name__}")
         return None
     after = counts(ws)
     if after != before:
         assert after["audit_log"] > before["audit_log"], "a change left no audit entry"
-    event("written" if after != before else "nothing to change")
+    _event("written" if after != before else "nothing to change")
     return result
 
 
@@ -260,14 +268,6 @@ def test_close_and_reopen_periods(demo_ws: Workspace, month: str, reason: str) -
     write_or_refuse(demo_ws, lambda: ledger.reopen_period(demo_ws, month, reason))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=(OverflowError, ValueError),
-    reason="services/ledger.py resolve_line: a line number past 64 bits (`--line "
-    "'#99999999999999999999'`, also from a brief's budget line or an import row) goes "
-    "to sqlite3, which raises OverflowError; digits int() cannot read (`--line ²`: "
-    "str.isdigit() is true for superscripts) raise ValueError",
-)
 @pytest.mark.parametrize("number", ["#99999999999999999999", "99999999999999999999", "²", "#²"])
 @pytest.mark.parametrize(
     "call",
@@ -283,23 +283,11 @@ def test_a_line_number_mops_cannot_read_is_refused(
     write_or_refuse(demo_ws, lambda: call(demo_ws, number))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=OverflowError,
-    reason="domain/ledger_schema.py _brief: a brief number past 64 bits is accepted and "
-    "sqlite3 raises OverflowError on insert (`mops spend add ... --brief "
-    "99999999999999999999` shows a traceback)",
-)
 def test_a_brief_number_too_big_to_store_is_refused(demo_ws: Workspace) -> None:
     raw = {**GOOD_ENTRY, "brief": "99999999999999999999"}
     write_or_refuse(demo_ws, lambda: ledger.add_entry(demo_ws, raw))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="services/ledger.py _prepare never checks the brief a spend entry names: "
-    "spend on brief #99999, which does not exist, is recorded (a dangling link)",
-)
 def test_spend_on_a_brief_that_does_not_exist_is_refused(demo_ws: Workspace) -> None:
     raw = {**GOOD_ENTRY, "brief": "#99999"}
     assert write_or_refuse(demo_ws, lambda: ledger.add_entry(demo_ws, raw)) is None

@@ -174,6 +174,10 @@ def list_briefs(
     return [_view(r) for r in rows]
 
 
+def brief_exists(reader: Reader, brief_id: int) -> bool:
+    return bool(reader.all("SELECT 1 AS x FROM briefs WHERE id = :id", {"id": brief_id}))
+
+
 def brief_by_id(reader: Reader, brief_id: int) -> BriefView | None:
     rows = reader.all(f"{_SELECT} WHERE b.id = :id", {"id": brief_id})
     return _view(rows[0]) if rows else None
