@@ -1410,6 +1410,7 @@ def save_profile(ws: Workspace, name: str, settings: Mapping[str, Any]) -> None:
     with ws.transaction() as s:
         row = s.get(ImportProfile, clean)
         payload = json.dumps(dict(settings), ensure_ascii=False, sort_keys=True)
+        before = None if row is None else json.loads(row.settings_json)
         if row is None:
             s.add(
                 ImportProfile(
@@ -1424,7 +1425,8 @@ def save_profile(ws: Workspace, name: str, settings: Mapping[str, Any]) -> None:
             "import_profile",
             0,
             "saved",
-            f"saved import profile {clean}",
+            f"saved import profile {clean}" + (" (replacing its settings)" if before else ""),
+            before=before,
             after=dict(settings),
         )
 

@@ -639,7 +639,6 @@ def _profile_new(ws: Workspace, tmp: Path) -> Callable[[], Any]:
     "ledger.save_profile",
     "replace",
     kind="update",
-    xfail="saving over an existing import profile records only after, not before",
 )
 def _profile_replace(ws: Workspace, tmp: Path) -> Callable[[], Any]:
     ledger.save_profile(ws, "Finance export", {"day_first": True, "amount": "Net"})
