@@ -9,6 +9,7 @@ newest backup, never a traceback: reads and writes already refuse with
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from collections.abc import Sequence
 
@@ -16,13 +17,31 @@ from collections.abc import Sequence
 def main(argv: Sequence[str] | None = None) -> int:
     words = list(sys.argv[1:] if argv is None else argv)
     try:
-        return _main(words)
+        code = _main(words)
     except Exception as exc:
         message = _damage_message(exc, words)
         if message is None:
             raise
         print(message, file=sys.stderr)
-        return 1
+        code = 1
+    if argv is None and words and sys.getprofile() is None and sys.gettrace() is None:
+        _exit_now(code)  # not under a profiler, coverage or a debugger: they write at exit
+    return code
+
+
+def _exit_now(code: int) -> None:
+    """End a finished command without the interpreter's teardown.
+
+    Every change is committed by then (each write is its own transaction) and the output
+    is flushed here, so what is skipped is freeing every object one by one: 0.1-0.2 s
+    after a 100,000-row import, a few milliseconds after a lookup. SQLite needs no
+    goodbye: a committed WAL is read by the next connection."""
+    import os
+
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):
+            stream.flush()
+    os._exit(code)
 
 
 def _main(words: list[str]) -> int:

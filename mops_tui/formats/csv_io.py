@@ -88,6 +88,7 @@ def read_csv(data: bytes | str, *, delimiter: str | None = None) -> CsvTable:
                         raise CsvError(f"the header names the column “{name}” twice")
                     seen.add(key)
                 table.header = header
+                named = [(i, h) for i, h in enumerate(header) if h]
                 continue
             if not any(c.strip() for c in raw):
                 continue  # blank lines, including trailing ones
@@ -98,11 +99,12 @@ def read_csv(data: bytes | str, *, delimiter: str | None = None) -> CsvTable:
                         f"row {number} has {len(raw)} cells but the header has "
                         f"{len(header)} columns; check for an unquoted delimiter"
                     )
-            values = {
-                h: _unguard(raw[i].strip()) if i < len(raw) else ""
-                for i, h in enumerate(header)
-                if h
-            }
+            if len(raw) < len(header):
+                raw = [*raw, *([""] * (len(header) - len(raw)))]
+            values = {h: raw[i].strip() for i, h in named}
+            for h, v in values.items():
+                if v[:1] == "'":  # rare: only a guarded formula starts with a quote
+                    values[h] = _unguard(v)
             table.rows.append((number, values))
     except csv.Error as exc:
         raise CsvError(f"row {number + 1}: {exc}") from exc
