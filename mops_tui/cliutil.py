@@ -129,10 +129,22 @@ def write_output(path: str | None, text: str, what: str, *, exact: bool = False)
             write_data(text)
         return
     try:
-        Path(path).write_bytes(text.encode("utf-8"))
+        write_private(Path(path), text.encode("utf-8"))
     except OSError as exc:
         raise Fail(f"cannot write {path}: {exc.strerror}") from exc
     print(f"Wrote {what} to {path}", file=sys.stderr)
+
+
+def write_private(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` readable by its owner only (mode 0600, whatever the
+    umask, and also when the file was there before): exports hold contracts, budgets
+    and who handles personal data."""
+    import os
+
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "wb") as out:
+        os.fchmod(out.fileno(), 0o600)
+        out.write(data)
 
 
 def write_data(text: str) -> None:

@@ -135,3 +135,33 @@ def test_plain_mops_spend_lists_the_newest_entries(
     out, err = capsys.readouterr()
     assert code == 0, err
     assert out.splitlines()[-1].startswith("50 of ")
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("spend", "export"),
+        ("spend", "export", "--format", "journal"),
+        ("stack", "export"),
+        ("kpi", "export"),
+        ("calendar", "--ics"),
+    ],
+    ids=lambda a: " ".join(a),
+)
+def test_files_written_with_o_are_private(
+    capsys: pytest.CaptureFixture[str], demo_db: Path, tmp_path: Path, args: tuple[str, ...]
+) -> None:
+    import os
+    import stat
+
+    out_file = tmp_path / "out.file"
+    out_file.write_text("old")
+    out_file.chmod(0o644)  # there before, readable by all: it must not stay so
+    old = os.umask(0)
+    try:
+        code = main(["--db", str(demo_db), *args, "-o", str(out_file)])
+    finally:
+        os.umask(old)
+    assert code == 0, capsys.readouterr().err
+    assert stat.S_IMODE(out_file.stat().st_mode) == 0o600
+    assert out_file.read_text(encoding="utf-8") != "old"
