@@ -160,6 +160,23 @@ def is_current(url: str) -> bool:
     return stored_revision(url) == HEAD
 
 
+STALE_PARTIAL_SECONDS = 3600
+
+
+def _clear_stale_partials(folder: Path) -> None:
+    """Remove what backups killed part way left behind (``*.partial`` over an hour
+    old: a backup still being written by another process is younger than that)."""
+    import time
+
+    cutoff = time.time() - STALE_PARTIAL_SECONDS
+    for leftover in folder.glob("*.partial"):
+        try:
+            if leftover.stat().st_mtime < cutoff:
+                leftover.unlink()
+        except OSError:
+            pass  # gone already, or not ours to remove: it is never read either way
+
+
 def backup_sqlite(source: Path, dest: Path) -> Path:
     """A consistent copy of a live SQLite file, through SQLite's online backup API.
 
@@ -167,6 +184,7 @@ def backup_sqlite(source: Path, dest: Path) -> Path:
     when complete, so a crash part way never leaves a broken file under a backup's
     name. A file too damaged for the backup API is copied byte for byte instead."""
     dest.parent.mkdir(parents=True, exist_ok=True)
+    _clear_stale_partials(dest.parent)
     partial = dest.with_name(dest.name + ".partial")
     partial.unlink(missing_ok=True)
     os.close(os.open(partial, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600))

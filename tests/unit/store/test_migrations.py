@@ -353,3 +353,19 @@ def test_0006_keeps_the_ledger_and_adds_the_entry_search_index(db_path: Path) ->
         " WHERE entry_date >= '2026-11-01' AND search_key LIKE '%hall%'"
     )
     assert "ix_spend_entries_entry_date_search_key" in " ".join(str(r) for r in plan)
+
+
+def test_a_backup_clears_what_killed_backups_left_but_not_a_fresh_one(
+    ws: Workspace, db_path: Path
+) -> None:
+    fill(ws)
+    folder = migrate.backup_dir(db_path)
+    folder.mkdir(parents=True)
+    old = folder / "mops-manual-1.db.partial"
+    fresh = folder / "mops-manual-2.db.partial"
+    old.write_bytes(b"half a copy")
+    fresh.write_bytes(b"being written")
+    two_hours_ago = os.stat(old).st_mtime - 7200
+    os.utime(old, (two_hours_ago, two_hours_ago))
+    made = migrate.backup_sqlite(db_path, migrate.backup_name(db_path, "manual"))
+    assert made.exists() and not old.exists() and fresh.exists()
