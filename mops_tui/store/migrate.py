@@ -268,6 +268,9 @@ def ensure_current(url: str) -> Path | None:
     return upgrade(url)
 
 
+BUSY_WAIT_SECONDS = 30
+
+
 def restore_sqlite(backup: Path, dest: Path) -> None:
     """Replace ``dest`` with ``backup`` (after checking that the backup is a mops database)."""
     # immutable: check exactly the file that is copied below (not a -wal beside it),
@@ -286,6 +289,10 @@ def restore_sqlite(backup: Path, dest: Path) -> None:
         raise MigrationError(f"{backup} is not a SQLite database ({exc})") from exc
     finally:
         conn.close()
+    if dest.exists() and _restore_in_place(backup, dest):
+        return
+    # No sound database to write into (a damaged or foreign file): put the copy in its
+    # place. Its old -wal and -shm belong to the file being replaced, so they go too.
     for suffix in ("-wal", "-shm"):
         side = dest.with_name(dest.name + suffix)
         if side.exists():
@@ -294,3 +301,25 @@ def restore_sqlite(backup: Path, dest: Path) -> None:
     shutil.copyfile(backup, tmp)
     tmp.chmod(0o600)
     tmp.replace(dest)
+
+
+def _restore_in_place(backup: Path, dest: Path) -> bool:
+    """Copy ``backup`` into the live database through SQLite's backup API: it takes the
+    write lock and keeps the WAL consistent, so another mops process that has the file
+    open sees the restored data instead of a file swapped under it. False when ``dest``
+    cannot be written that way (damaged, or not a database)."""
+    try:
+        source = sqlite3.connect(f"file:{backup.resolve()}?mode=ro&immutable=1", uri=True)
+        try:
+            target = sqlite3.connect(dest, timeout=BUSY_WAIT_SECONDS)
+            try:
+                target.execute("PRAGMA schema_version").fetchone()  # is it a database?
+                source.backup(target)
+            finally:
+                target.close()
+        finally:
+            source.close()
+    except sqlite3.DatabaseError:
+        return False
+    os.chmod(dest, 0o600)
+    return True

@@ -369,3 +369,21 @@ def test_a_backup_clears_what_killed_backups_left_but_not_a_fresh_one(
     os.utime(old, (two_hours_ago, two_hours_ago))
     made = migrate.backup_sqlite(db_path, migrate.backup_name(db_path, "manual"))
     assert made.exists() and not old.exists() and fresh.exists()
+
+
+def test_restore_while_another_process_has_the_file_open(ws: Workspace, db_path: Path) -> None:
+    """The backup goes into the live file through SQLite, so a connection that was open
+    all along reads the restored data (no file swapped under it, no stale WAL)."""
+    fill(ws)
+    backup = migrate.backup_sqlite(db_path, migrate.backup_name(db_path, "manual"))
+    people.add_person(ws, {"handle": "ben", "name": "Ben Okafor"})
+    ws.close()
+    other = sqlite3.connect(db_path)  # another mops, reading
+    try:
+        assert other.execute("SELECT COUNT(*) FROM people").fetchone()[0] == 2
+        migrate.restore_sqlite(backup, db_path)
+        assert other.execute("SELECT COUNT(*) FROM people").fetchone()[0] == 1
+        assert other.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    finally:
+        other.close()
+    assert mode(db_path) == 0o600
