@@ -26,6 +26,7 @@ NAMES: tuple[str, ...] = (
     "report",
     "export",
     "import",
+    "serve",
 )
 
 # Commands that share a module with another command: name -> module.
