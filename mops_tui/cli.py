@@ -355,7 +355,10 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
         db = sub.add_parser(
             "db", help="where the data lives, upgrade, check, backup, restore", parents=[common]
         )
-        db.add_argument("action", choices=("path", "upgrade", "check", "backup", "restore"))
+        db.add_argument("action", choices=("path", "upgrade", "check", "backup", "restore", "copy"))
+        db.add_argument(
+            "--to", metavar="URL", help="copy: the empty database to copy this workspace into"
+        )
         db.add_argument("file", nargs="?", help="backup: destination; restore: the backup")
         db.add_argument("--yes", action="store_true", help="restore without asking")
 
@@ -923,6 +926,41 @@ def cmd_people(args: argparse.Namespace) -> int:
 # ---------------------------------------------------------------------------
 
 
+def _db_copy(cfg: Any, target_url: str | None) -> int:
+    """``mops db copy --to URL``: this workspace, history included, into an empty
+    database (a PostgreSQL server, or another SQLite file), checked table by table."""
+    import tempfile
+
+    from mops_tui.services import transfer
+    from mops_tui.services.workspace import Workspace
+    from mops_tui.store import migrate as mig
+
+    if not target_url:
+        raise Fail("usage: mops db copy --to postgresql+psycopg://user@host/db", EXIT_INVALID)
+    if target_url == cfg.database_url:
+        raise Fail("--to names this same database; give another one", EXIT_INVALID)
+    source = _workspace(cfg)
+    try:
+        mig.upgrade(target_url)
+    except mig.MigrationError as exc:
+        raise Fail(f"cannot prepare {target_url}: {exc}") from exc
+    except Exception as exc:  # a server that cannot be reached, a wrong password
+        raise Fail(f"cannot open {target_url}: {_safe(str(exc).splitlines()[0])}") from exc
+    target = Workspace(target_url, actor=source.actor)
+    try:
+        with tempfile.TemporaryDirectory(prefix="mops-copy-") as scratch:
+            done = transfer.copy_workspace(source, target, Path(scratch))
+    finally:
+        target.close()
+        source.close()
+    rows = sum(done.counts.values())
+    _out(f"Copied {rows:,} rows in {len(done.counts)} tables to {target_url}.")
+    _out("Checked: " + transfer.describe_counts(done.counts))
+    for name, total in done.sums.items():
+        _out(f"Checked: sum of {name} = {total:,} (minor units) in both")
+    return EXIT_OK
+
+
 def cmd_db(args: argparse.Namespace) -> int:
     cfg = _settings(args)
     from mops_tui.store import migrate as mig
@@ -946,6 +984,8 @@ def cmd_db(args: argparse.Namespace) -> int:
             if backup:
                 _out(f"The database before the upgrade is kept at {backup}")
         return EXIT_OK
+    if args.action == "copy":
+        return _db_copy(cfg, args.to)
     if path is None:
         raise Fail("check, backup and restore work on a SQLite file; for a server use pg_dump")
     if args.action == "check":

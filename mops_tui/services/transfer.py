@@ -632,3 +632,61 @@ def _reset_sequences(conn: Connection) -> None:
                 f"FROM {table.name}"
             )
         )
+
+
+# ---------------------------------------------------------------------------
+# Copying a workspace to another database (``mops db copy --to URL``)
+# ---------------------------------------------------------------------------
+
+# The money each copy is checked by, beside every table's row count.
+SUMS: tuple[tuple[str, str], ...] = (
+    ("spend_entries", "amount"),
+    ("budget_lines", "planned"),
+    ("tools", "annual_cost"),
+)
+
+
+@dataclass
+class CopySummary:
+    counts: dict[str, int]
+    sums: dict[str, int]
+
+
+def figures(ws: Workspace) -> CopySummary:
+    """Every table's row count and the money sums a copy must keep."""
+    from sqlalchemy import text
+
+    with ws.engine.connect() as conn:
+        counts = _counts(conn)
+        sums = {
+            f"{table}.{column}": int(
+                conn.execute(text(f"SELECT COALESCE(SUM({column}), 0) FROM {table}")).scalar() or 0
+            )
+            for table, column in SUMS
+        }
+    return CopySummary(counts, sums)
+
+
+def copy_workspace(source: Workspace, target: Workspace, scratch: Path) -> CopySummary:
+    """Copy everything in ``source`` (history included) into the empty, migrated
+    ``target``, then check that every table's count and the money sums agree. The
+    export passes through ``scratch`` (a private folder), and is removed after."""
+    path = scratch / "workspace.json"
+    try:
+        export_workspace(source, path)
+        import_workspace(target, read_document(path.read_bytes(), "the copy"), name="the copy")
+    finally:
+        path.unlink(missing_ok=True)
+    before, after = figures(source), figures(target)
+    wrong = [
+        f"{label(t)}: {before.counts[t]:,} rows here, {after.counts.get(t, 0):,} there"
+        for t in before.counts
+        if before.counts[t] != after.counts.get(t)
+    ] + [
+        f"{name}: {before.sums[name]} here, {after.sums.get(name)} there"
+        for name in before.sums
+        if before.sums[name] != after.sums.get(name)
+    ]
+    if wrong:
+        raise TransferError("the copy does not match: " + "; ".join(wrong))
+    return after

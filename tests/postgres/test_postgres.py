@@ -168,3 +168,17 @@ async def test_the_app_runs_on_the_server(pg_demo: str) -> None:
         rows = [table.row_at(i) for i in range(min(table.total, 43))]
         names = [row.name for row in rows if row is not None]
         assert "HubSpot Marketing Hub" in names
+
+
+def test_db_copy_moves_a_sqlite_workspace_to_the_server_and_checks_it(
+    capsys: pytest.CaptureFixture[str], demo_db: Path, pg_url: str
+) -> None:
+    code, out, err = mops(capsys, str(demo_db), "db", "copy", "--to", pg_url)
+    assert code == 0, err
+    assert "Checked: sum of spend_entries.amount" in out
+    assert migrate.stored_revision(pg_url) == migrate.HEAD
+    code, out, err = mops(capsys, pg_url, "stack", "hubspot")
+    assert code == 0 and "HubSpot Marketing Hub" in out
+    # A second copy into the same, no longer empty, database is refused.
+    code, _, err = mops(capsys, str(demo_db), "db", "copy", "--to", pg_url)
+    assert code != 0 and "empty" in err
