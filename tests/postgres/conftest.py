@@ -110,14 +110,42 @@ def pg_server() -> Iterator[str]:
 _numbers = itertools.count(1)
 
 
-@pytest.fixture
-def pg_url(pg_server: str) -> str:
-    """A fresh, empty database on the session's server."""
+def _create(pg_server: str, template: str | None = None) -> str:
     import psycopg
 
     name = f"mops_test_{os.getpid()}_{next(_numbers)}_{int(time.time() * 1000) % 100000}"
     with psycopg.connect(
         pg_server.replace("postgresql+psycopg", "postgresql") + "/postgres", autocommit=True
     ) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
+        if template:
+            # A template must have no one connected: close what building it left open.
+            conn.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s",
+                (template,),
+            )
+            conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+        else:
+            conn.execute(f'CREATE DATABASE "{name}"')
     return f"{pg_server}/{name}"
+
+
+@pytest.fixture
+def pg_url(pg_server: str) -> str:
+    """A fresh, empty database on the session's server."""
+    return _create(pg_server)
+
+
+@pytest.fixture(scope="session")
+def pg_demo_template(pg_server: str) -> str:
+    """The demo workspace, built once on the server through the real command."""
+    from mops_tui.cli import main
+
+    url = _create(pg_server)
+    assert main(["--db", url, "demo"]) == 0
+    return url.rsplit("/", 1)[1]
+
+
+@pytest.fixture
+def pg_demo(pg_server: str, pg_demo_template: str) -> str:
+    """A fresh copy of the demo workspace on the server."""
+    return _create(pg_server, pg_demo_template)

@@ -20,14 +20,6 @@ def mops(capsys: pytest.CaptureFixture[str], url: str, *args: str) -> tuple[int,
     return code, out, err
 
 
-@pytest.fixture
-def pg_demo(capsys: pytest.CaptureFixture[str], pg_url: str) -> str:
-    code, out, err = mops(capsys, pg_url, "demo")
-    assert code == 0, err
-    assert "43 tools" in out
-    return pg_url
-
-
 def test_upgrade_creates_the_schema_on_an_empty_server(
     capsys: pytest.CaptureFixture[str], pg_url: str
 ) -> None:
