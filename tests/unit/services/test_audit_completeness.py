@@ -164,6 +164,7 @@ READ_ONLY: frozenset[str] = frozenset(
         "stack.transition_needs",
         "transfer.check_document",
         "transfer.describe_counts",
+        "transfer.figures",
         "transfer.label",
         "transfer.occupied",
         "transfer.read_document",
@@ -695,6 +696,21 @@ def _import(ws: Workspace, tmp: Path) -> Callable[[], Any]:
         source.close()
     doc = transfer.read_document((tmp / "export.json").read_bytes())
     return lambda: transfer.import_workspace(ws, doc)
+
+
+@recipe("transfer.copy_workspace", check="restore", start="empty")
+def _copy(ws: Workspace, tmp: Path) -> Callable[[], Any]:
+    scratch = tmp / "scratch"
+    scratch.mkdir()
+
+    def copy() -> Any:
+        source = Workspace(f"sqlite:///{tmp / 'source.db'}", actor="someone")
+        try:
+            return transfer.copy_workspace(source, ws, scratch)
+        finally:
+            source.close()
+
+    return copy
 
 
 @recipe("demo.load", check="generator", start="empty")
