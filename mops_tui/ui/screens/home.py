@@ -342,17 +342,12 @@ class HomeScreen(RecordScreen[InboxItem]):
         )
 
     def action_lineage(self) -> None:
+        from mops_tui.services import triage
         from mops_tui.ui.screens.modals import TextScreen
 
         self.app.push_screen(
-            TextScreen("Where personal data flows", render_lineage(_triage().lineage(self.mops.ws)))
+            TextScreen("Where personal data flows", render_lineage(triage.lineage(self.mops.ws)))
         )
-
-
-def _triage() -> Any:
-    from mops_tui.services import triage
-
-    return triage
 
 
 def render_lineage(found: list[tuple[str, bool, list[list[triage.Hop]]]]) -> RenderableType:
