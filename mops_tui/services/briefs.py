@@ -58,8 +58,8 @@ def cutoffs(ws: Workspace) -> Cutoffs:
 
 
 def me(ws: Workspace) -> str | None:
-    """The handle of the person using mops (the actor, or its ``[people]`` mapping)."""
-    return people_service.handle_of(ws, ws.people_map.get(ws.actor, ws.actor))
+    """The handle of the person using mops (see :func:`people.me`)."""
+    return people_service.me(ws)
 
 
 def parse_query(ws: Workspace, query: str) -> BriefFilter:
@@ -79,7 +79,7 @@ def parse_query(ws: Workspace, query: str) -> BriefFilter:
                 continue
             if key == "is":
                 if value == "mine":
-                    f["owner"] = me(ws) or "\x00nobody"
+                    f["owner"] = me(ws) or people_service.NOBODY
                 elif value == "unassigned":
                     f["owner"] = "-"
                 elif value == "overdue":

@@ -107,3 +107,39 @@ def handle_of(ws: Workspace, handle: str) -> str | None:
     """``handle`` when such a person exists, else ``None``."""
     row = q.person_by_handle(ws.reader, handle)
     return row["handle"] if row else None
+
+
+def me(ws: Workspace) -> str | None:
+    """The handle of the person using mops: the actor (``MOPS_ACTOR``, else the login
+    name), through the ``[people]`` mapping when it names one; ``None`` when that is
+    nobody in the team."""
+    return handle_of(ws, ws.people_map.get(ws.actor, ws.actor))
+
+
+# A person's own records, in any list's filter: ``is:mine``, ``owner:me``, ``o:me``.
+_MINE = frozenset({"is:mine", "owner:me", "o:me", "owner:mine", "o:mine"})
+# An owner no record has: "mine" for someone not in the team. No handle or name can hold
+# a control character; not NUL, which PostgreSQL refuses in any text parameter.
+NOBODY = "\x01nobody"
+
+
+def with_mine(ws: Workspace, query: str) -> str:
+    """``query`` with its "mine" terms turned into ``owner:HANDLE`` for :func:`me`."""
+    terms = query.split()
+    if not any(t.lower() in _MINE for t in terms):
+        return query
+    handle = me(ws) or NOBODY
+    return " ".join(f"owner:{handle}" if t.lower() in _MINE else t for t in terms)
+
+
+def mine_unknown(ws: Workspace, query: str) -> str | None:
+    """Why ``query``'s "mine" finds nothing when the person using mops is nobody in the
+    team (their login is neither a handle nor mapped in ``[people]``); else ``None``."""
+    if not any(t.lower() in _MINE for t in query.split()) or me(ws) is not None:
+        return None
+    login = ws.actor
+    return (
+        f"“mine” means the records of the person using mops, and “{login}” is not one of "
+        f"the team's people. Map your login to your handle in the [people] table of your "
+        f'mops config ({login} = "ana"), or add yourself: mops people add {login} "Your Name"'
+    )

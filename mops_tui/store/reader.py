@@ -47,10 +47,18 @@ def _sqlite_error(exc: BaseException) -> BaseException:
     return orig if isinstance(orig, BaseException) else exc
 
 
+# PostgreSQL's SQLSTATEs for "someone else holds what this needs": lock_timeout ran
+# out, a serialisable transaction lost, a deadlock was broken.
+_PG_BUSY_STATES = frozenset({"55P03", "40001", "40P01"})
+
+
 def is_busy(exc: BaseException) -> bool:
-    """Whether ``exc`` (``sqlite3``'s, or SQLAlchemy's wrapper of it) is SQLite's
-    "database is locked" or "database is busy": someone else holds a lock."""
+    """Whether ``exc`` (``sqlite3``'s or psycopg's, or SQLAlchemy's wrapper of either)
+    says someone else holds a lock: SQLite's "database is locked" or "database is
+    busy", PostgreSQL's lock timeout, serialisation failure or deadlock."""
     exc = _sqlite_error(exc)
+    if getattr(exc, "sqlstate", None) in _PG_BUSY_STATES:
+        return True
     if not isinstance(exc, sqlite3.OperationalError):
         return False
     code = getattr(exc, "sqlite_errorcode", None)
@@ -103,11 +111,17 @@ def _bindable(params: Mapping[str, Any] | None) -> dict[str, Any]:
     from ``sys.argv`` with bytes that are not UTF-8: ``mops stack $'\\xff'``) cannot be
     encoded, and every query path ends here: each surrogate becomes U+FFFD, the character
     that stands for unreadable bytes, so the word is looked for as shown instead of
-    raising ``UnicodeEncodeError``."""
+    raising ``UnicodeEncodeError``. A NUL (pasted into a filter, say) becomes U+FFFD
+    too: PostgreSQL refuses NUL in text outright, and no stored text holds one (the
+    domain refuses control characters), so either way it matches nothing."""
     bound = dict(params or {})
     for key, value in bound.items():
-        if isinstance(value, str) and has_surrogate(value):
-            bound[key] = without_surrogates(value)
+        if isinstance(value, str):
+            if has_surrogate(value):
+                value = without_surrogates(value)
+            if "\x00" in value:
+                value = value.replace("\x00", "\ufffd")
+            bound[key] = value
     return bound
 
 
@@ -148,7 +162,7 @@ class Reader:
         if self._engine is None:
             from mops_tui.store.engine import make_engine
 
-            self._engine = make_engine(self.url)
+            self._engine = make_engine(self.url, writes=False)
         with self._engine.connect() as conn:
             result = conn.execute(text(sql), bound)
             return [dict(r) for r in result.mappings().all()]

@@ -25,7 +25,6 @@ import importlib
 import inspect
 import json
 import pkgutil
-import shutil
 import sqlite3
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -37,6 +36,7 @@ from types import ModuleType
 from typing import Any
 
 import pytest
+from backends import is_postgres, raw
 
 import mops_tui.services
 from mops_tui.domain.briefs import MOVES
@@ -145,7 +145,10 @@ READ_ONLY: frozenset[str] = frozenset(
         "people.get_person",
         "people.handle_of",
         "people.list_people",
+        "people.me",
+        "people.mine_unknown",
         "people.resolve",
+        "people.with_mine",
         "report.last_month",
         "report.monthly",
         "report.parse_month",
@@ -689,7 +692,7 @@ def _export(ws: Workspace, tmp: Path) -> Callable[[], Any]:
 
 @recipe("transfer.import_workspace", check="restore", start="empty")
 def _import(ws: Workspace, tmp: Path) -> Callable[[], Any]:
-    source = Workspace(f"sqlite:///{tmp / 'source.db'}", actor="someone")
+    source = Workspace(source_url(tmp), actor="someone")
     try:
         transfer.export_workspace(source, tmp / "export.json")
     finally:
@@ -704,7 +707,7 @@ def _copy(ws: Workspace, tmp: Path) -> Callable[[], Any]:
     scratch.mkdir()
 
     def copy() -> Any:
-        source = Workspace(f"sqlite:///{tmp / 'source.db'}", actor="someone")
+        source = Workspace(source_url(tmp), actor="someone")
         try:
             return transfer.copy_workspace(source, ws, scratch)
         finally:
@@ -744,34 +747,56 @@ def _scale_large(ws: Workspace, tmp: Path) -> Callable[[], Any]:
 Snapshot = dict[str, dict[Any, dict[str, Any]]]
 
 
-def _connect(path: Path) -> sqlite3.Connection:
-    conn = sqlite3.connect(path)
-    conn.row_factory = sqlite3.Row
-    return conn
+def source_url(tmp: Path) -> str:
+    """The demo workspace a recipe that starts empty copies from: its URL, which
+    ``workspace_for`` leaves in ``tmp``."""
+    return (tmp / "source.url").read_text(encoding="utf-8")
 
 
 def _one(ws: Workspace, sql: str) -> Any:
-    assert ws.sqlite_path is not None
-    conn = sqlite3.connect(ws.sqlite_path)
+    conn = raw(ws)
     try:
         return conn.execute(sql).fetchone()[0]
     finally:
         conn.close()
 
 
-def snapshot(path: Path) -> Snapshot:
-    conn = _connect(path)
+def _tables_and_keys(conn: Any, target: Any) -> dict[str, list[str]]:
+    """Every table but ``alembic_version``, with the columns of its primary key."""
+    if is_postgres(target):
+        found = conn.execute(
+            "SELECT t.table_name, k.column_name FROM information_schema.tables t "
+            "JOIN information_schema.table_constraints c ON c.table_schema = t.table_schema "
+            "AND c.table_name = t.table_name AND c.constraint_type = 'PRIMARY KEY' "
+            "JOIN information_schema.key_column_usage k ON k.table_schema = c.table_schema "
+            "AND k.constraint_name = c.constraint_name "
+            "WHERE t.table_schema = current_schema() AND t.table_type = 'BASE TABLE' "
+            "AND t.table_name <> 'alembic_version' ORDER BY t.table_name, k.ordinal_position"
+        ).fetchall()
+        keys: dict[str, list[str]] = {}
+        for table, column in found:
+            keys.setdefault(table, []).append(column)
+        return keys
+    tables = [
+        r[0]
+        for r in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' "
+            "AND name NOT LIKE 'sqlite_%' AND name <> 'alembic_version'"
+        )
+    ]
+    return {
+        table: [r["name"] for r in conn.execute(f"PRAGMA table_info({table})") if r["pk"]]
+        for table in tables
+    }
+
+
+def snapshot(target: Any) -> Snapshot:
+    """Every row of every table (``alembic_version`` aside), by primary key."""
+    conn = raw(target)
+    conn.row_factory = sqlite3.Row
     try:
         out: Snapshot = {}
-        tables = [
-            r[0]
-            for r in conn.execute(
-                "SELECT name FROM sqlite_master WHERE type = 'table' "
-                "AND name NOT LIKE 'sqlite_%' AND name <> 'alembic_version'"
-            )
-        ]
-        for table in tables:
-            pk = [r["name"] for r in conn.execute(f"PRAGMA table_info({table})") if r["pk"]]
+        for table, pk in _tables_and_keys(conn, target).items():
             rows = conn.execute(f"SELECT * FROM {table}").fetchall()
             out[table] = {tuple(r[c] for c in pk): dict(r) for r in rows}
         return out
@@ -984,17 +1009,25 @@ def test_every_function_that_can_write_has_a_recipe_or_a_reason() -> None:
 
 
 @pytest.fixture
-def workspace_for(demo_template: Path, tmp_path: Path) -> Iterator[Callable[[Recipe], Workspace]]:
+def workspace_for(
+    backend: str, request: pytest.FixtureRequest, tmp_path: Path
+) -> Iterator[Callable[[Recipe], Workspace]]:
+    """Opens the workspace a recipe starts from, on the test's backend: a private copy of
+    the demo, or a new migrated database (with the demo beside it, at ``source_url``)."""
     opened: list[Workspace] = []
 
     def make(r: Recipe) -> Workspace:
-        path = tmp_path / "audited.db"
+        demo_url = str(request.getfixturevalue("demo_url"))
         if r.start == "demo":
-            shutil.copyfile(demo_template, path)
+            url = demo_url
         else:
-            ensure_current(f"sqlite:///{path}")
-            shutil.copyfile(demo_template, tmp_path / "source.db")
-        ws = Workspace(f"sqlite:///{path}", actor=ACTOR, now_fn=lambda: NOW)
+            if backend == "postgres":
+                url = str(request.getfixturevalue("pg_migrated"))
+            else:
+                url = f"sqlite:///{tmp_path / 'audited.db'}"
+                ensure_current(url)
+            (tmp_path / "source.url").write_text(demo_url, encoding="utf-8")
+        ws = Workspace(url, actor=ACTOR, now_fn=lambda: NOW)
         opened.append(ws)
         return ws
 
@@ -1016,15 +1049,14 @@ def test_each_change_is_audited_once_with_who_when_before_and_after(
     r: Recipe, workspace_for: Callable[[Recipe], Workspace], tmp_path: Path
 ) -> None:
     ws = workspace_for(r)
-    assert ws.sqlite_path is not None
     call = r.prepare(ws, tmp_path)
-    before = snapshot(ws.sqlite_path)
+    before = snapshot(ws)
     undone = None
     if r.check == "undo":
         mine = [e for e in before["audit_log"].values() if e["actor"] == ACTOR]
         undone = max(mine, key=lambda e: e["id"])
     call()
-    after = snapshot(ws.sqlite_path)
+    after = snapshot(ws)
     found = changes(before, after)
 
     if r.check == "no-change":
@@ -1032,7 +1064,7 @@ def test_each_change_is_audited_once_with_who_when_before_and_after(
         return
     if r.check == "restore":
         # The audit log arrives exactly as exported, with no entry of the import's own.
-        source = snapshot(tmp_path / "source.db")
+        source = snapshot(source_url(tmp_path))
         assert after == source
         return
     if r.check == "generator":

@@ -8,12 +8,11 @@ audit row is ever deleted.
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
+from backends import raw
 
 from mops_tui.domain.errors import ValidationFailed
 from mops_tui.services import audit_log, briefs, kpis, ledger, stack
@@ -22,17 +21,15 @@ from mops_tui.services.workspace import Workspace
 
 
 @pytest.fixture
-def ana(demo_db: Path) -> Iterator[Workspace]:
+def ana(demo_url: str) -> Iterator[Workspace]:
     """Someone else working on the same database."""
-    workspace = Workspace(f"sqlite:///{demo_db}", actor="ana")
+    workspace = Workspace(demo_url, actor="ana")
     yield workspace
     workspace.close()
 
 
 def audit_rows(ws: Workspace) -> list[tuple[Any, ...]]:
-    path = ws.sqlite_path
-    assert path is not None
-    conn = sqlite3.connect(path)
+    conn = raw(ws)
     try:
         return conn.execute(
             "SELECT id, actor, entity, entity_id, action, summary, before_json, after_json "
@@ -43,9 +40,7 @@ def audit_rows(ws: Workspace) -> list[tuple[Any, ...]]:
 
 
 def scalar(ws: Workspace, statement: str) -> Any:
-    path = ws.sqlite_path
-    assert path is not None
-    conn = sqlite3.connect(path)
+    conn = raw(ws)
     try:
         return conn.execute(statement).fetchone()[0]
     finally:
@@ -430,9 +425,7 @@ def test_someone_else_removed_your_integration(demo_ws: Workspace, ana: Workspac
 def test_a_value_changed_behind_mops_back_is_refused(demo_ws: Workspace) -> None:
     tool = stack.get_by_name(demo_ws, "Canva")
     stack.update(demo_ws, tool.id, {"seats_bought": "30"}, tool.version)
-    path = demo_ws.sqlite_path
-    assert path is not None
-    conn = sqlite3.connect(path)
+    conn = raw(demo_ws)
     conn.execute("UPDATE tools SET seats_bought = 31 WHERE id = ?", (tool.id,))
     conn.commit()
     conn.close()

@@ -1,13 +1,14 @@
-"""The brief service against real, migrated SQLite files.
+"""The brief service against real, migrated databases, on SQLite and on PostgreSQL.
 
 Every write goes through ``mops_tui.services.briefs`` exactly as the TUI and the CLI
-call it; where what was stored matters, the assertions read the file back with plain
-``sqlite3``. Each guard is tested twice: the refusal, with its field and the message a
-person sees, and the case it allows. A refusal writes nothing: no transition, no audit
-entry, no change of status or version.
+call it; where what was stored matters, the assertions read the database back with a
+plain connection (``backends.raw``). Each guard is tested twice: the refusal, with its
+field and the message a person sees, and the case it allows. A refusal writes nothing:
+no transition, no audit entry, no change of status or version.
 
 Every test starts on Sunday 2026-11-29 (``MOPS_TODAY``; ``now`` is 09:00 that day) as
-``tester``, from a database built once per module through the real services:
+``tester``, from a database built once per module and backend through the real
+services:
 
     people  ana (Ana Costa), ben (Ben Okafor)
     tools   HubSpot (active)
@@ -22,16 +23,15 @@ Tests that need another day move the clock with ``MOPS_TODAY``.
 
 from __future__ import annotations
 
-import shutil
 import sqlite3
-from collections.abc import Iterator
 from datetime import date, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
+from backends import raw
 from hypothesis import given
 from hypothesis import strategies as st
+from pgcluster import create_database
 
 from mops_tui.domain.briefs import BriefView
 from mops_tui.domain.dates import add_working_days, working_days_between
@@ -85,13 +85,13 @@ def build(ws: Workspace) -> None:
             "holds_personal_data": "no",
         },
     )
-    for raw, status in (
+    for fields, status in (
         (_kpi("mqls_created", "count"), "active"),
         (_kpi("mql_to_sql_rate", "rate"), "active"),
         (_kpi("share_of_voice", "rate"), "draft"),
         (_kpi("lead_rate_v1", "rate"), "deprecated"),
     ):
-        view = kpis.create(ws, raw)
+        view = kpis.create(ws, fields)
         if status != "draft":
             view = kpis.transition(ws, view.id, {"status": "active"}, view.version)
         if status == "deprecated":
@@ -112,29 +112,43 @@ def build(ws: Workspace) -> None:
 
 
 @pytest.fixture(scope="module")
-def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("briefs") / "template.db"
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("MOPS_TODAY", TODAY.isoformat())
-        mp.delenv("MOPS_NOW", raising=False)
-        url = f"sqlite:///{path}"
-        ensure_current(url)
-        ws = Workspace(url, actor="setup")
-        try:
-            build(ws)
-        finally:
-            ws.close()
-    return path
+def built() -> dict[str, str]:
+    """The module's database, built once per backend: its URL."""
+    return {}
 
 
 @pytest.fixture
-def ws(template: Path, tmp_path: Path) -> Iterator[Workspace]:
+def template(
+    backend: str,
+    built: dict[str, str],
+    request: pytest.FixtureRequest,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> str:
+    """The URL of the module's database on the test's backend (on PostgreSQL, the
+    template database the copies are made from)."""
+    if backend not in built:
+        if backend == "postgres":
+            url = create_database(request.getfixturevalue("pg_server"))
+        else:
+            url = f"sqlite:///{tmp_path_factory.mktemp('briefs') / 'template.db'}"
+        with pytest.MonkeyPatch.context() as mp:
+            mp.setenv("MOPS_TODAY", TODAY.isoformat())
+            mp.delenv("MOPS_NOW", raising=False)
+            ensure_current(url)
+            ws = Workspace(url, actor="setup")
+            try:
+                build(ws)
+            finally:
+                ws.close()
+        built[backend] = url
+    return built[backend]
+
+
+@pytest.fixture
+def ws(template: str, workspaces: Any) -> Workspace:
     """Overrides the conftest ``ws``: a private copy of the module's database."""
-    path = tmp_path / "briefs.db"
-    shutil.copyfile(template, path)
-    workspace = Workspace(f"sqlite:///{path}", actor="tester")
-    yield workspace
-    workspace.close()
+    workspace: Workspace = workspaces("briefs", template=template)
+    return workspace
 
 
 # ---------------------------------------------------------------------------
@@ -143,8 +157,7 @@ def ws(template: Path, tmp_path: Path) -> Iterator[Workspace]:
 
 
 def rows(ws: Workspace, sql: str, params: tuple[Any, ...] = ()) -> list[dict[str, Any]]:
-    assert ws.sqlite_path is not None
-    conn = sqlite3.connect(ws.sqlite_path)
+    conn = raw(ws)
     conn.row_factory = sqlite3.Row
     try:
         return [dict(r) for r in conn.execute(sql, params).fetchall()]

@@ -10,6 +10,7 @@ from datetime import date, datetime, timedelta
 
 import icalendar
 import pytest
+from backends import raw
 
 from mops_tui.domain.errors import ValidationFailed
 from mops_tui.domain.report import outcome_verdict
@@ -393,10 +394,7 @@ def test_typed_text_is_escaped(demo_ws: Workspace) -> None:
 
 def test_escape_codes_are_shown_not_sent(demo_ws: Workspace) -> None:
     # The forms refuse escape codes; a row written some other way must still be safe.
-    import sqlite3
-
-    assert demo_ws.sqlite_path is not None
-    conn = sqlite3.connect(demo_ws.sqlite_path)
+    conn = raw(demo_ws)
     with conn:
         conn.execute("UPDATE tools SET name = 'Red \x1b[31mAlert' WHERE name = '6sense'")
     conn.close()

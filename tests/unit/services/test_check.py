@@ -7,12 +7,12 @@ failing set after the break is the set before it plus that one record.
 
 from __future__ import annotations
 
-import sqlite3
 import time
-from pathlib import Path
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
+from backends import is_postgres, raw
 
 from mops_tui.domain import checks as rules
 from mops_tui.domain.errors import ValidationFailed
@@ -36,17 +36,26 @@ def result_of(ws: Workspace, code: str) -> rules.CheckResult:
     return result
 
 
-def sql(db: Path, statement: str, params: tuple[Any, ...] = ()) -> None:
-    conn = sqlite3.connect(db)
+def sql(
+    ws: Workspace, statement: str, params: tuple[Any, ...] = (), *, unchecked: bool = False
+) -> None:
+    """Run one statement below the services, as a script would.
+
+    ``unchecked``: the statement breaks a foreign key. A plain sqlite3 connection does
+    not enforce them; on PostgreSQL the session turns its triggers (and so the foreign
+    keys) off, as a restore or a superuser's script can."""
+    conn = raw(ws)
     try:
+        if unchecked and is_postgres(ws):
+            conn.execute("SET session_replication_role = replica")
         conn.execute(statement, params)
         conn.commit()
     finally:
         conn.close()
 
 
-def one(db: Path, statement: str, params: tuple[Any, ...] = ()) -> Any:
-    conn = sqlite3.connect(db)
+def one(ws: Workspace, statement: str, params: tuple[Any, ...] = ()) -> Any:
+    conn = raw(ws)
     try:
         row = conn.execute(statement, params).fetchone()
     finally:
@@ -107,10 +116,8 @@ def test_rules_can_be_chosen_by_code_or_area(demo_ws: Workspace) -> None:
 
 
 def test_many_failures_are_counted_but_only_the_limit_listed(demo_ws: Workspace) -> None:
-    db = demo_ws.sqlite_path
-    assert db is not None
-    entries = one(db, "SELECT COUNT(*) FROM spend_entries")
-    sql(db, "UPDATE spend_entries SET entry_date = '2019-01-15'")
+    entries = one(demo_ws, "SELECT COUNT(*) FROM spend_entries")
+    sql(demo_ws, "UPDATE spend_entries SET entry_date = '2019-01-15'")
     started = time.perf_counter()
     [result] = check.run_checks(demo_ws, codes=["spend-outside-line"], limit=5)
     assert time.perf_counter() - started < 1.0
@@ -153,11 +160,9 @@ def test_spend_before_the_retirement_is_fine(demo_ws: Workspace) -> None:
     before = failing(demo_ws, "spend-on-retired-tool")
     clearbit = stack.get_by_name(demo_ws, "Clearbit")
     assert clearbit.retired_on is not None
-    db = demo_ws.sqlite_path
-    assert db is not None
-    entry_id = one(db, "SELECT id FROM spend_entries WHERE kind = 'spend' LIMIT 1")
+    entry_id = one(demo_ws, "SELECT id FROM spend_entries WHERE kind = 'spend' ORDER BY id LIMIT 1")
     sql(
-        db,
+        demo_ws,
         "UPDATE spend_entries SET tool_id = ?, entry_date = ? WHERE id = ?",
         (clearbit.id, clearbit.retired_on.isoformat(), entry_id),
     )
@@ -165,23 +170,19 @@ def test_spend_before_the_retirement_is_fine(demo_ws: Workspace) -> None:
 
 
 def test_a_brief_in_flight_whose_kpi_is_deprecated(demo_ws: Workspace) -> None:
-    db = demo_ws.sqlite_path
-    assert db is not None
     before = failing(demo_ws, "brief-kpi-deprecated")
-    deprecated = one(db, "SELECT id FROM kpis WHERE status = 'deprecated' LIMIT 1")
-    brief = one(db, "SELECT id FROM briefs WHERE status = 'in_flight' ORDER BY id LIMIT 1")
-    sql(db, "UPDATE briefs SET kpi_id = ? WHERE id = ?", (deprecated, brief))
+    deprecated = one(demo_ws, "SELECT id FROM kpis WHERE status = 'deprecated' ORDER BY id LIMIT 1")
+    brief = one(demo_ws, "SELECT id FROM briefs WHERE status = 'in_flight' ORDER BY id LIMIT 1")
+    sql(demo_ws, "UPDATE briefs SET kpi_id = ? WHERE id = ?", (deprecated, brief))
     found = catches_exactly(demo_ws, "brief-kpi-deprecated", before, ("brief", brief))
     assert found.name.startswith(f"#{brief} ")
     assert "deprecated" in found.why
 
 
 def test_a_personal_data_flow_into_a_tool_with_no_dpa(demo_ws: Workspace) -> None:
-    db = demo_ws.sqlite_path
-    assert db is not None
     before = failing(demo_ws, "personal-flow-no-dpa")
     target = one(
-        db,
+        demo_ws,
         "SELECT name FROM tools WHERE dpa_signed_on IS NULL AND status <> 'retired' "
         "AND name <> 'Airtable' ORDER BY name LIMIT 1",
     )
@@ -211,12 +212,10 @@ def test_a_flow_that_carries_no_personal_data_is_fine(demo_ws: Workspace) -> Non
 
 
 def test_an_active_kpi_whose_data_source_is_retired(demo_ws: Workspace) -> None:
-    db = demo_ws.sqlite_path
-    assert db is not None
     before = failing(demo_ws, "kpi-source-retired")
-    retired = one(db, "SELECT id FROM tools WHERE name = 'Unbounce'")
-    kpi = one(db, "SELECT id FROM kpis WHERE key = 'website_conversion_rate'")
-    sql(db, "UPDATE kpis SET data_source_id = ? WHERE id = ?", (retired, kpi))
+    retired = one(demo_ws, "SELECT id FROM tools WHERE name = 'Unbounce'")
+    kpi = one(demo_ws, "SELECT id FROM kpis WHERE key = 'website_conversion_rate'")
+    sql(demo_ws, "UPDATE kpis SET data_source_id = ? WHERE id = ?", (retired, kpi))
     found = catches_exactly(demo_ws, "kpi-source-retired", before, ("kpi", kpi))
     assert found.name == "website_conversion_rate"
     assert "Unbounce was retired on 2026-" in found.why
@@ -247,108 +246,93 @@ def test_retiring_a_source_through_the_stack_is_caught(demo_ws: Workspace) -> No
 
 
 def test_an_active_tool_missing_its_renewal_date(demo_ws: Workspace) -> None:
-    db = demo_ws.sqlite_path
-    assert db is not None
     before = failing(demo_ws, "tool-incomplete")
     tool = stack.get_by_name(demo_ws, "HubSpot Marketing Hub")
-    sql(db, "UPDATE tools SET renewal_date = NULL, owner_id = NULL WHERE id = ?", (tool.id,))
+    sql(demo_ws, "UPDATE tools SET renewal_date = NULL, owner_id = NULL WHERE id = ?", (tool.id,))
     found = catches_exactly(demo_ws, "tool-incomplete", before, ("tool", tool.id))
     assert found.why == "active with no owner or renewal date"
 
 
 def test_an_evaluating_tool_needs_no_contract(demo_ws: Workspace) -> None:
-    db = demo_ws.sqlite_path
-    assert db is not None
     before = failing(demo_ws, "tool-incomplete")
-    sql(db, "UPDATE tools SET annual_cost = NULL WHERE status = 'evaluating'")
+    sql(demo_ws, "UPDATE tools SET annual_cost = NULL WHERE status = 'evaluating'")
     assert failing(demo_ws, "tool-incomplete") == before
 
 
 def test_an_active_tool_holding_personal_data_without_a_dpa(demo_ws: Workspace) -> None:
-    db = demo_ws.sqlite_path
-    assert db is not None
     before = failing(demo_ws, "personal-data-no-dpa")
     tool = stack.get_by_name(demo_ws, "Segment")
     assert tool.holds_personal_data and tool.status == "active"
-    sql(db, "UPDATE tools SET dpa_signed_on = NULL WHERE id = ?", (tool.id,))
+    sql(demo_ws, "UPDATE tools SET dpa_signed_on = NULL WHERE id = ?", (tool.id,))
     found = catches_exactly(demo_ws, "personal-data-no-dpa", before, ("tool", tool.id))
     assert found.why == "active, holds personal data, no signed DPA"
 
 
 def test_an_active_kpi_without_its_data_gaps(demo_ws: Workspace) -> None:
-    db = demo_ws.sqlite_path
-    assert db is not None
     before = failing(demo_ws, "kpi-undecided")
-    kpi = one(db, "SELECT id FROM kpis WHERE key = 'customer_nps'")
-    sql(db, "UPDATE kpis SET data_gaps = '   ' WHERE id = ?", (kpi,))
+    kpi = one(demo_ws, "SELECT id FROM kpis WHERE key = 'customer_nps'")
+    sql(demo_ws, "UPDATE kpis SET data_gaps = '   ' WHERE id = ?", (kpi,))
     found = catches_exactly(demo_ws, "kpi-undecided", before, ("kpi", kpi))
     assert found.why == "active without its known data gaps"
 
 
 def test_a_draft_kpi_may_lack_a_decision(demo_ws: Workspace) -> None:
-    db = demo_ws.sqlite_path
-    assert db is not None
     before = failing(demo_ws, "kpi-undecided")
-    sql(db, "UPDATE kpis SET decision = '' WHERE status = 'draft'")
+    sql(demo_ws, "UPDATE kpis SET decision = '' WHERE status = 'draft'")
     assert failing(demo_ws, "kpi-undecided") == before
 
 
 def test_an_approved_brief_whose_kpi_is_not_active(demo_ws: Workspace) -> None:
-    db = demo_ws.sqlite_path
-    assert db is not None
     before = failing(demo_ws, "brief-approved-kpi-inactive")
-    draft = one(db, "SELECT id FROM kpis WHERE status = 'draft' ORDER BY key LIMIT 1")
-    brief = one(db, "SELECT id FROM briefs WHERE status = 'approved' ORDER BY id LIMIT 1")
-    sql(db, "UPDATE briefs SET kpi_id = ? WHERE id = ?", (draft, brief))
+    draft = one(demo_ws, "SELECT id FROM kpis WHERE status = 'draft' ORDER BY key LIMIT 1")
+    brief = one(demo_ws, "SELECT id FROM briefs WHERE status = 'approved' ORDER BY id LIMIT 1")
+    sql(demo_ws, "UPDATE briefs SET kpi_id = ? WHERE id = ?", (draft, brief))
     found = catches_exactly(demo_ws, "brief-approved-kpi-inactive", before, ("brief", brief))
     assert found.why.endswith("which is draft")
 
 
 def test_an_approved_brief_with_no_kpi(demo_ws: Workspace) -> None:
-    db = demo_ws.sqlite_path
-    assert db is not None
     before = failing(demo_ws, "brief-approved-kpi-inactive")
-    brief = one(db, "SELECT id FROM briefs WHERE status = 'approved' ORDER BY id DESC LIMIT 1")
-    sql(db, "UPDATE briefs SET kpi_id = NULL WHERE id = ?", (brief,))
+    brief = one(demo_ws, "SELECT id FROM briefs WHERE status = 'approved' ORDER BY id DESC LIMIT 1")
+    sql(demo_ws, "UPDATE briefs SET kpi_id = NULL WHERE id = ?", (brief,))
     found = catches_exactly(demo_ws, "brief-approved-kpi-inactive", before, ("brief", brief))
     assert found.why == "approved with no primary KPI"
 
 
 def test_a_done_brief_without_an_outcome(demo_ws: Workspace) -> None:
-    db = demo_ws.sqlite_path
-    assert db is not None
     before = failing(demo_ws, "brief-done-no-outcome")
-    brief = one(db, "SELECT id FROM briefs WHERE status = 'done' ORDER BY id LIMIT 1")
-    sql(db, "UPDATE briefs SET outcome_result = '', outcome_reason = '' WHERE id = ?", (brief,))
+    brief = one(demo_ws, "SELECT id FROM briefs WHERE status = 'done' ORDER BY id LIMIT 1")
+    sql(
+        demo_ws, "UPDATE briefs SET outcome_result = '', outcome_reason = '' WHERE id = ?", (brief,)
+    )
     catches_exactly(demo_ws, "brief-done-no-outcome", before, ("brief", brief))
 
 
 def test_spend_dated_outside_its_line(demo_ws: Workspace) -> None:
-    db = demo_ws.sqlite_path
-    assert db is not None
     before = failing(demo_ws, "spend-outside-line")
     entry, ends = one(
-        db,
+        demo_ws,
         "SELECT e.id, l.ends_on FROM spend_entries e JOIN budget_lines l ON l.id = e.line_id "
         "WHERE e.kind = 'spend' ORDER BY e.id LIMIT 1",
     )
-    sql(db, "UPDATE spend_entries SET entry_date = date(?, '+1 day') WHERE id = ?", (ends, entry))
+    after = (date.fromisoformat(ends) + timedelta(days=1)).isoformat()
+    sql(demo_ws, "UPDATE spend_entries SET entry_date = ? WHERE id = ?", (after, entry))
     found = catches_exactly(demo_ws, "spend-outside-line", before, ("spend", entry))
     assert "covers" in found.why and ends in found.why
 
 
 def test_an_entry_written_into_a_closed_month(demo_ws: Workspace) -> None:
-    db = demo_ws.sqlite_path
-    assert db is not None
     before = failing(demo_ws, "spend-after-close")
     month, closed_at = one(
-        db,
+        demo_ws,
         "SELECT month, closed_at FROM period_closes WHERE reopened_at IS NULL ORDER BY month "
         "LIMIT 1",
     )
-    entry = one(db, "SELECT id FROM spend_entries WHERE month = ? LIMIT 1", (month,))
+    entry = one(
+        demo_ws, "SELECT id FROM spend_entries WHERE month = ? ORDER BY id LIMIT 1", (month,)
+    )
     sql(
-        db,
+        demo_ws,
         "UPDATE spend_entries SET created_at = '2026-11-29 17:30:00.000000', "
         "created_by = 'script' WHERE id = ?",
         (entry,),
@@ -361,8 +345,6 @@ def test_an_entry_written_into_a_closed_month(demo_ws: Workspace) -> None:
 def test_an_entry_written_while_its_month_was_reopened_is_fine(ws: Workspace) -> None:
     from mops_tui.services import people
 
-    db = ws.sqlite_path
-    assert db is not None
     people.add_person(ws, {"handle": "ana", "name": "Ana Silva"})
     line = ledger.create_line(
         ws, {"period": "2026-10", "channel": "Events", "planned": "1000", "owner": "ana"}
@@ -377,7 +359,7 @@ def test_an_entry_written_while_its_month_was_reopened_is_fine(ws: Workspace) ->
         ws, {"entry_date": "2026-10-07", "amount": "30", "payee": "C", "line": f"#{line.id}"}
     )
     sql(
-        db,
+        ws,
         "INSERT INTO period_closes (month, closed_at, closed_by, reopened_at, reopened_by, "
         "reopen_reason) VALUES ('2026-10', '2026-11-02 09:00:00.000000', 'ana', "
         "'2026-11-10 09:00:00.000000', 'ana', 'late invoice')",
@@ -387,16 +369,14 @@ def test_an_entry_written_while_its_month_was_reopened_is_fine(ws: Workspace) ->
         (second.id, "2026-11-05 09:00:00.000000"),  # after the close, before the reopen
         (third.id, "2026-11-12 09:00:00.000000"),  # while reopened: fine
     ):
-        sql(db, "UPDATE spend_entries SET created_at = ? WHERE id = ?", (created, entry_id))
+        sql(ws, "UPDATE spend_entries SET created_at = ? WHERE id = ?", (created, entry_id))
     assert failing(ws, "spend-after-close") == {("spend", second.id)}
 
 
 def test_a_reversal_of_a_reversal(demo_ws: Workspace) -> None:
-    db = demo_ws.sqlite_path
-    assert db is not None
     before = failing(demo_ws, "reversal-broken")
     original = one(
-        db,
+        demo_ws,
         "SELECT id FROM spend_entries e WHERE kind = 'spend' AND NOT EXISTS "
         "(SELECT 1 FROM spend_entries r WHERE r.reverses_id = e.id) "
         "AND month NOT IN (SELECT month FROM period_closes WHERE reopened_at IS NULL) "
@@ -405,73 +385,72 @@ def test_a_reversal_of_a_reversal(demo_ws: Workspace) -> None:
     reversal = ledger.reverse_entry(demo_ws, original, "test")
     assert failing(demo_ws, "reversal-broken") == before  # a proper reversal passes
     sql(
-        db,
+        demo_ws,
         "INSERT INTO spend_entries (entry_date, month, amount, kind, payee, search_key, "
         "reference, note, line_id, reverses_id, created_at, created_by) "
         "SELECT entry_date, month, -amount, 'reversal', payee, search_key, reference, '', "
         "line_id, id, created_at, 'script' FROM spend_entries WHERE id = ?",
         (reversal.id,),
     )
-    bad = one(db, "SELECT MAX(id) FROM spend_entries")
+    bad = one(demo_ws, "SELECT MAX(id) FROM spend_entries")
     found = catches_exactly(demo_ws, "reversal-broken", before, ("spend", bad))
     assert found.why == f"reverses entry #{reversal.id}, which is itself a reversal"
 
 
 def test_a_reversal_whose_original_is_missing(demo_ws: Workspace) -> None:
-    db = demo_ws.sqlite_path
-    assert db is not None
     before = failing(demo_ws, "reversal-broken")
-    reversal = one(db, "SELECT id FROM spend_entries WHERE kind = 'reversal' LIMIT 1")
-    # A plain sqlite3 connection does not enforce foreign keys: a script could do this.
-    sql(db, "UPDATE spend_entries SET reverses_id = 987654 WHERE id = ?", (reversal,))
+    reversal = one(
+        demo_ws, "SELECT id FROM spend_entries WHERE kind = 'reversal' ORDER BY id LIMIT 1"
+    )
+    # A script going around the foreign keys could do this.
+    sql(
+        demo_ws,
+        "UPDATE spend_entries SET reverses_id = 987654 WHERE id = ?",
+        (reversal,),
+        unchecked=True,
+    )
     found = catches_exactly(demo_ws, "reversal-broken", before, ("spend", reversal))
     assert found.why == "reverses entry #987654, which does not exist"
 
 
 def test_a_reversal_that_points_at_nothing(demo_ws: Workspace) -> None:
-    db = demo_ws.sqlite_path
-    assert db is not None
     before = failing(demo_ws, "reversal-broken")
-    reversal = one(db, "SELECT id FROM spend_entries WHERE kind = 'reversal' LIMIT 1")
-    sql(db, "UPDATE spend_entries SET reverses_id = NULL WHERE id = ?", (reversal,))
+    reversal = one(
+        demo_ws, "SELECT id FROM spend_entries WHERE kind = 'reversal' ORDER BY id LIMIT 1"
+    )
+    sql(demo_ws, "UPDATE spend_entries SET reverses_id = NULL WHERE id = ?", (reversal,))
     found = catches_exactly(demo_ws, "reversal-broken", before, ("spend", reversal))
     assert found.why == "a reversal that points at no entry"
 
 
 def test_a_budget_line_with_a_negative_plan(demo_ws: Workspace) -> None:
-    db = demo_ws.sqlite_path
-    assert db is not None
     before = failing(demo_ws, "line-negative-plan")
-    line = one(db, "SELECT id FROM budget_lines ORDER BY id LIMIT 1")
-    sql(db, "UPDATE budget_lines SET planned = -50000 WHERE id = ?", (line,))
+    line = one(demo_ws, "SELECT id FROM budget_lines ORDER BY id LIMIT 1")
+    sql(demo_ws, "UPDATE budget_lines SET planned = -50000 WHERE id = ?", (line,))
     found = catches_exactly(demo_ws, "line-negative-plan", before, ("budget_line", line))
     assert found.why == "plans -£500"
 
 
 def test_a_tool_written_around_mops_has_no_audit_entry(demo_ws: Workspace) -> None:
-    db = demo_ws.sqlite_path
-    assert db is not None
     before = failing(demo_ws, "audit-gap")
     sql(
-        db,
+        demo_ws,
         "INSERT INTO tools (name, name_key, search_key, vendor, category, purpose, status, "
         "auto_renew, holds_personal_data, notes, created_at, created_by, updated_at, "
         "updated_by, version) VALUES ('Shadow IT', 'shadow it', 'shadow it', 'Acme', "
-        "'Other', '', 'evaluating', 0, 0, '', '2026-11-29 08:00:00.000000', 'script', "
+        "'Other', '', 'evaluating', FALSE, FALSE, '', '2026-11-29 08:00:00.000000', 'script', "
         "'2026-11-29 08:00:00.000000', 'script', 1)",
     )
-    tool = one(db, "SELECT id FROM tools WHERE name = 'Shadow IT'")
+    tool = one(demo_ws, "SELECT id FROM tools WHERE name = 'Shadow IT'")
     found = catches_exactly(demo_ws, "audit-gap", before, ("tool", tool))
     assert found.name == "Shadow IT" and "by script" in found.why
 
 
 def test_a_kpi_whose_creation_entry_is_missing(demo_ws: Workspace) -> None:
-    db = demo_ws.sqlite_path
-    assert db is not None
     before = failing(demo_ws, "audit-gap")
-    kpi = one(db, "SELECT id FROM kpis WHERE key = 'share_of_voice'")
+    kpi = one(demo_ws, "SELECT id FROM kpis WHERE key = 'share_of_voice'")
     sql(
-        db,
+        demo_ws,
         "UPDATE audit_log SET action = 'restored' WHERE entity = 'kpi' AND entity_id = ? "
         "AND action IN ('created', 'imported')",
         (kpi,),

@@ -1,9 +1,10 @@
-"""The KPI service against real, migrated SQLite files.
+"""The KPI service against real, migrated databases, on SQLite and on PostgreSQL.
 
 Every write goes through ``mops_tui.services.kpis`` exactly as the faces call it; the
-assertions read the file back with plain ``sqlite3`` where what was stored matters. The
-people and tools every test starts from are added once per module through the real
-People and Stack services, then copied for each test:
+assertions read the database back with a plain connection (``backends.raw``) where what
+was stored matters. The people and tools every test starts from are added once per
+module and backend through the real People and Stack services, then copied for each
+test (a file copy on SQLite, ``CREATE DATABASE … TEMPLATE`` on PostgreSQL):
 
     people  ana (Ana Costa), ben (Ben Okafor)
     tools   HubSpot active · GA4 active · Segment under review · Hotjar decommissioning ·
@@ -13,15 +14,16 @@ People and Stack services, then copied for each test:
 from __future__ import annotations
 
 import json
-import shutil
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
+from backends import raw
+from pgcluster import create_database
 
 from mops_tui.domain import kpis as rules
 from mops_tui.domain.errors import NotFound, StaleRecord, ValidationFailed
@@ -88,39 +90,57 @@ def _fixed_clock(mp: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture(scope="module")
-def team_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A database holding the team and its tools and no KPIs, built once per module."""
-    path = tmp_path_factory.mktemp("kpi_team") / "team.db"
-    with pytest.MonkeyPatch.context() as mp:
-        _fixed_clock(mp)
-        url = f"sqlite:///{path}"
-        ensure_current(url)
-        ws = Workspace(url, actor="setup")
-        try:
-            build_team(ws)
-        finally:
-            ws.close()
-    return path
-
-
-def open_copy(template: Path, path: Path, actor: str = "tester") -> Workspace:
-    shutil.copyfile(template, path)
-    return Workspace(f"sqlite:///{path}", actor=actor)
+def built() -> dict[Any, Any]:
+    """What the module builds once per backend: the team's database, the imports."""
+    return {}
 
 
 @pytest.fixture
-def team(team_db: Path, tmp_path: Path) -> Iterator[Workspace]:
-    ws = open_copy(team_db, tmp_path / "team.db")
-    yield ws
-    ws.close()
+def team_db(
+    backend: str,
+    built: dict[Any, Any],
+    request: pytest.FixtureRequest,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> str:
+    """The URL of a database holding the team and its tools and no KPIs, built once per
+    module and backend (on PostgreSQL, the template the copies are made from)."""
+    if backend not in built:
+        if backend == "postgres":
+            url = create_database(request.getfixturevalue("pg_server"))
+        else:
+            url = f"sqlite:///{tmp_path_factory.mktemp('kpi_team') / 'team.db'}"
+        with pytest.MonkeyPatch.context() as mp:
+            _fixed_clock(mp)
+            ensure_current(url)
+            ws = Workspace(url, actor="setup")
+            try:
+                build_team(ws)
+            finally:
+                ws.close()
+        built[backend] = url
+    return str(built[backend])
 
 
 @pytest.fixture
-def empty_team(team_db: Path, tmp_path: Path) -> Iterator[Workspace]:
+def open_copy(team_db: str, workspaces: Any) -> Callable[[str], Workspace]:
+    """Opens private copies of the team's database (``name`` tells them apart)."""
+
+    def open_one(name: str) -> Workspace:
+        workspace: Workspace = workspaces(name, template=team_db)
+        return workspace
+
+    return open_one
+
+
+@pytest.fixture
+def team(open_copy: Callable[[str], Workspace]) -> Workspace:
+    return open_copy("team.db")
+
+
+@pytest.fixture
+def empty_team(open_copy: Callable[[str], Workspace]) -> Workspace:
     """A second database with the same people and tools and no KPIs."""
-    ws = open_copy(team_db, tmp_path / "fresh.db")
-    yield ws
-    ws.close()
+    return open_copy("fresh.db")
 
 
 def test_the_team_is_what_the_tests_assume(team: Workspace) -> None:
@@ -143,9 +163,7 @@ def test_the_team_is_what_the_tests_assume(team: Workspace) -> None:
 
 
 def rows(ws: Workspace, sql: str, params: tuple[Any, ...] = ()) -> list[dict[str, Any]]:
-    path = ws.sqlite_path
-    assert path is not None
-    conn = sqlite3.connect(path)
+    conn = raw(ws)
     conn.row_factory = sqlite3.Row
     try:
         return [dict(r) for r in conn.execute(sql, params).fetchall()]
@@ -967,18 +985,19 @@ class JaffleImport:
     counts: dict[str, int]
 
 
-@pytest.fixture(scope="module")
-def jaffle_import(team_db: Path, tmp_path_factory: pytest.TempPathFactory) -> JaffleImport:
-    """The three real files imported once into a copy of the team's database."""
-    with pytest.MonkeyPatch.context() as mp:
-        _fixed_clock(mp)
-        ws = open_copy(team_db, tmp_path_factory.mktemp("jaffle") / "jaffle.db")
-        try:
-            report = kpis.import_metrics(ws, jaffle_metrics())
-            views = {v.key: v for v in kpis.list_kpis(ws)}
-            return JaffleImport(report, views, counts(ws))
-        finally:
-            ws.close()
+@pytest.fixture
+def jaffle_import(
+    backend: str, built: dict[Any, Any], open_copy: Callable[[str], Workspace]
+) -> JaffleImport:
+    """The three real files imported once per backend into a copy of the team's
+    database."""
+    if ("jaffle", backend) not in built:
+        ws = open_copy("jaffle.db")
+        report = kpis.import_metrics(ws, jaffle_metrics())
+        views = {v.key: v for v in kpis.list_kpis(ws)}
+        built["jaffle", backend] = JaffleImport(report, views, counts(ws))
+    found: JaffleImport = built["jaffle", backend]
+    return found
 
 
 def test_jaffle_import_writes_all_17_metrics_as_drafts(
@@ -1450,36 +1469,36 @@ class RoundTrip:
     report: kpis.KpiImportReport
 
 
-@pytest.fixture(scope="module")
-def round_trip(team_db: Path, tmp_path_factory: pytest.TempPathFactory) -> RoundTrip:
+@pytest.fixture
+def round_trip(
+    backend: str, built: dict[Any, Any], open_copy: Callable[[str], Workspace]
+) -> RoundTrip:
     """Seven KPIs of every kind and status exported from one database and imported into
-    another that has the same people and tools and no KPIs."""
-    folder = tmp_path_factory.mktemp("round_trip")
-    with pytest.MonkeyPatch.context() as mp:
-        _fixed_clock(mp)
-        source = open_copy(team_db, folder / "source.db")
-        target = open_copy(team_db, folder / "target.db")
-        try:
-            views = {s["key"]: kpis.create(source, round_trip_defaults(s)) for s in ROUND_TRIP_KPIS}
-            for key in ("pipeline_value", "mql_to_sql_rate", "leads_created"):
-                activate(source, views[key])
-            old = views["old_leads"]
-            kpis.transition(
-                source,
-                old.id,
-                {"status": "deprecated", "successor": "leads_created", "reason": "Double counted"},
-                old.version,
-            )
-            text = write_metricflow(kpis.list_kpis(source), source.currency)
-            parsed = read_metricflow(text)
-            assert parsed.errors == []
-            report = kpis.import_metrics(target, parsed.metrics)
-            before = {v.key: v for v in kpis.list_kpis(source)}
-            after = {v.key: v for v in kpis.list_kpis(target)}
-        finally:
-            source.close()
-            target.close()
-    return RoundTrip(before, after, text, report)
+    another that has the same people and tools and no KPIs (once per backend)."""
+    if ("round_trip", backend) in built:
+        found: RoundTrip = built["round_trip", backend]
+        return found
+    source = open_copy("source.db")
+    target = open_copy("target.db")
+    views = {s["key"]: kpis.create(source, round_trip_defaults(s)) for s in ROUND_TRIP_KPIS}
+    for key in ("pipeline_value", "mql_to_sql_rate", "leads_created"):
+        activate(source, views[key])
+    old = views["old_leads"]
+    kpis.transition(
+        source,
+        old.id,
+        {"status": "deprecated", "successor": "leads_created", "reason": "Double counted"},
+        old.version,
+    )
+    text = write_metricflow(kpis.list_kpis(source), source.currency)
+    parsed = read_metricflow(text)
+    assert parsed.errors == []
+    report = kpis.import_metrics(target, parsed.metrics)
+    before = {v.key: v for v in kpis.list_kpis(source)}
+    after = {v.key: v for v in kpis.list_kpis(target)}
+    made = RoundTrip(before, after, text, report)
+    built["round_trip", backend] = made
+    return made
 
 
 def test_round_trip_imports_every_kpi_with_its_status(round_trip: RoundTrip) -> None:

@@ -1,9 +1,9 @@
-"""The budget-ledger service against real, migrated SQLite files.
+"""The budget-ledger service against real, migrated databases (SQLite and PostgreSQL).
 
 Every write goes through ``mops_tui.services.ledger`` exactly as the faces call it;
-where what was stored matters, the assertions read the file back with plain
-``sqlite3``. Each rule is tested twice: the refusal, with the message a person sees,
-and the case the rule allows.
+where what was stored matters, the assertions read the database back with a plain
+DB-API connection (``backends.raw``). Each rule is tested twice: the refusal, with the
+message a person sees, and the case the rule allows.
 
 Every test runs with ``MOPS_TODAY=2026-11-29`` (so ``now`` is 09:00 that day), starts
 from an empty ledger and adds the people, tools and lines it needs:
@@ -17,10 +17,10 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterator
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 import pytest
+from backends import is_postgres, raw
 
 from mops_tui.domain import ledger as rules
 from mops_tui.domain.errors import StaleRecord, ValidationFailed
@@ -36,19 +36,24 @@ TODAY = date(2026, 11, 29)
 # ---------------------------------------------------------------------------
 
 
-def _path(ws: Workspace) -> Path:
-    path = ws.sqlite_path
-    assert path is not None
-    return path
-
-
 def rows(ws: Workspace, sql: str, params: tuple[Any, ...] = ()) -> list[dict[str, Any]]:
-    conn = sqlite3.connect(_path(ws))
+    conn = raw(ws)
     conn.row_factory = sqlite3.Row
     try:
         return [dict(r) for r in conn.execute(sql, params).fetchall()]
     finally:
         conn.close()
+
+
+def storage_type(ws: Workspace, column: str) -> str:
+    """SQL naming how ``column`` is stored: ``typeof`` on SQLite; on PostgreSQL the
+    column's type, with the integer types reported as SQLite names them."""
+    if not is_postgres(ws):
+        return f"typeof({column})"
+    return (
+        f"CASE WHEN pg_typeof({column}) IN ('smallint'::regtype, 'integer'::regtype,"
+        f" 'bigint'::regtype) THEN 'integer' ELSE pg_typeof({column})::text END"
+    )
 
 
 def count(ws: Workspace, table: str) -> int:
@@ -163,7 +168,9 @@ def test_an_amount_is_stored_as_integer_minor_units(
     line = add_line(team)
     entry = spend(team, line, typed)
     assert entry.amount == minor
-    [stored] = rows(team, "SELECT amount, typeof(amount) AS type FROM spend_entries")
+    [stored] = rows(
+        team, f"SELECT amount, {storage_type(team, 'amount')} AS type FROM spend_entries"
+    )
     assert stored == {"amount": minor, "type": "integer"}
 
 
@@ -188,7 +195,9 @@ def test_an_amount_with_more_than_two_decimal_places_is_refused(team: Workspace)
 def test_a_planned_amount_is_stored_as_integer_minor_units(team: Workspace) -> None:
     line = add_line(team, planned="25,000.50")
     assert line.planned == 2500050
-    [stored] = rows(team, "SELECT planned, typeof(planned) AS type FROM budget_lines")
+    [stored] = rows(
+        team, f"SELECT planned, {storage_type(team, 'planned')} AS type FROM budget_lines"
+    )
     assert stored == {"planned": 2500050, "type": "integer"}
 
 
@@ -1163,7 +1172,9 @@ def test_import_writes_every_row_and_one_audit_entry(team: Workspace) -> None:
     assert (result.rows, result.to_add, result.already, result.written) == (3, 3, 0, True)
     assert result.amount_to_add == 125000 + 98040 - 12000
     assert result.errors == []
-    kinds = rows(team, "SELECT kind, amount, import_key IS NOT NULL AS keyed FROM spend_entries")
+    kinds = rows(
+        team, "SELECT kind, amount, import_key IS NOT NULL AS keyed FROM spend_entries ORDER BY id"
+    )
     assert kinds == [
         {"kind": "spend", "amount": 125000, "keyed": 1},
         {"kind": "spend", "amount": 98040, "keyed": 1},

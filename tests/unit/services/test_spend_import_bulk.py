@@ -11,14 +11,18 @@ from __future__ import annotations
 
 import sqlite3
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import pytest
+from backends import is_postgres
+from backends import raw as connect
 
 from mops_tui.domain.context import Context
 from mops_tui.domain.ledger_schema import EntryRowParser, ledger_context, parse_entry_row
 from mops_tui.services import ledger, people, stack
 from mops_tui.services.workspace import Workspace
+from mops_tui.store.migrate import ensure_current
 
 COLUMNS = (
     "entry_date, month, amount, kind, payee, search_key, reference, note, line_id, "
@@ -27,20 +31,32 @@ COLUMNS = (
 
 
 def stored(ws: Workspace, where: str = "1 = 1") -> list[tuple[Any, ...]]:
-    """The rows as SQLite holds them (text as stored, not as SQLAlchemy reads it)."""
-    assert ws.sqlite_path is not None
-    conn = sqlite3.connect(ws.sqlite_path)
+    """The rows as the database holds them (text as stored, not as SQLAlchemy reads it),
+    with how the two dates are stored: ``typeof`` on SQLite, the type on PostgreSQL."""
+    if is_postgres(ws):
+        types = "pg_typeof(entry_date)::text, pg_typeof(created_at)::text"
+    else:
+        types = "typeof(entry_date), typeof(created_at)"
+    conn = connect(ws)
     try:
-        return conn.execute(
-            f"SELECT {COLUMNS}, typeof(entry_date), typeof(created_at) "
-            f"FROM spend_entries WHERE {where} ORDER BY id"
-        ).fetchall()
+        return [
+            tuple(r)
+            for r in conn.execute(
+                f"SELECT {COLUMNS}, {types} FROM spend_entries WHERE {where} ORDER BY id"
+            ).fetchall()
+        ]
     finally:
         conn.close()
 
 
-@pytest.fixture
-def lws(ws: Workspace) -> Workspace:
+def date_types(ws: Workspace) -> tuple[str, str]:
+    """How ``stored`` names the storage of ``entry_date`` and ``created_at``."""
+    if is_postgres(ws):
+        return ("date", "timestamp without time zone")
+    return ("text", "text")
+
+
+def add_lines(ws: Workspace) -> None:
     people.add_person(ws, {"handle": "ana", "name": "Ana"})
     stack.create(
         ws,
@@ -63,6 +79,11 @@ def lws(ws: Workspace) -> Workspace:
     ledger.create_line(
         ws, {"period": "2026-11", "channel": "Paid search", "planned": "8000", "owner": "ana"}
     )
+
+
+@pytest.fixture
+def lws(ws: Workspace) -> Workspace:
+    add_lines(ws)
     return ws
 
 
@@ -86,7 +107,7 @@ def test_an_imported_entry_is_stored_exactly_as_add_entry_stores_it(lws: Workspa
     imported = stored(lws, "import_key IS NOT NULL")
     assert imported == by_hand
     assert imported[0][0] == "2026-11-03"
-    assert imported[0][-2:] == ("text", "text")
+    assert imported[0][-2:] == date_types(lws)
 
 
 def test_each_row_with_a_repeated_bad_value_gets_its_own_message(lws: Workspace) -> None:
@@ -174,10 +195,13 @@ def test_a_parser_reused_across_rows_answers_as_a_fresh_one(
 
 
 def test_the_core_path_for_other_databases_stores_the_same_rows(
-    lws: Workspace, tmp_path: Any, monkeypatch: pytest.MonkeyPatch
+    lws: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Other databases get Core's executemany; the rows are the same as SQLite's own."""
-    assert lws.sqlite_path is not None
+    """Other databases get Core's executemany; the rows are the same as SQLite's own.
+
+    On SQLite the twin is a copy told its driver is another, so it takes Core's path.
+    On PostgreSQL ``lws`` takes Core's path itself, and the twin is a SQLite workspace
+    set up the same way, taking the driver's: the values match, the storage differs."""
     rows = [
         (
             n,
@@ -193,20 +217,32 @@ def test_the_core_path_for_other_databases_stores_the_same_rows(
         for n in range(2, 9)
     ]
     twin_path = tmp_path / "twin.db"
-    source, target = sqlite3.connect(lws.sqlite_path), sqlite3.connect(twin_path)
+    twin_url = f"sqlite:///{twin_path}"
+    if is_postgres(lws):
+        ensure_current(twin_url)
+    else:
+        assert lws.sqlite_path is not None
+        source, target = sqlite3.connect(lws.sqlite_path), sqlite3.connect(twin_path)
+        try:
+            source.backup(target)  # the lines may still be in the WAL
+        finally:
+            target.close()
+            source.close()
+    twin = Workspace(twin_url, actor=lws.actor)
     try:
-        source.backup(target)  # the lines may still be in the WAL
-    finally:
-        target.close()
-        source.close()
-    twin = Workspace(f"sqlite:///{twin_path}", actor=lws.actor)
-    try:
-        monkeypatch.setattr(twin.engine.dialect, "driver", "not-pysqlite")
+        if is_postgres(lws):
+            add_lines(twin)
+        else:
+            monkeypatch.setattr(twin.engine.dialect, "driver", "not-pysqlite")
         for ws in (twin, lws):
             report = ledger.import_spend(ws, rows, source="a.csv")
             assert [str(e) for e in report.errors] == []
             assert (report.to_add, report.written) == (7, True)
-        assert stored(twin) == stored(lws)
+        if is_postgres(lws):
+            assert [r[:-2] for r in stored(twin)] == [r[:-2] for r in stored(lws)]
+            assert {r[-2:] for r in stored(lws)} == {date_types(lws)}
+        else:
+            assert stored(twin) == stored(lws)
         assert len(stored(lws)) == 7
     finally:
         twin.close()

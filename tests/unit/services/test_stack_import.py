@@ -6,19 +6,16 @@ number (the header is row 1, as in a spreadsheet), field and reason.
 
 from __future__ import annotations
 
-import sqlite3
-from collections.abc import Iterator
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 import pytest
+from backends import raw
 
 from mops_tui.domain.tool_schema import ToolInput
 from mops_tui.services import demo, people, stack
 from mops_tui.services.stack import ImportReport
 from mops_tui.services.workspace import Workspace
-from mops_tui.store.migrate import ensure_current
 
 HEADER = (
     "name,vendor,category,owner,purpose,status,annual_cost,renewal_date,notice_days,"
@@ -38,14 +35,8 @@ GOOD_ROWS = [
 # ---------------------------------------------------------------------------
 
 
-def _path(ws: Workspace) -> Path:
-    path = ws.sqlite_path
-    assert path is not None
-    return path
-
-
 def count(ws: Workspace, table: str) -> int:
-    conn = sqlite3.connect(_path(ws))
+    conn = raw(ws)
     try:
         return int(conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0])
     finally:
@@ -85,15 +76,12 @@ def team(ws: Workspace) -> Workspace:
 
 
 @pytest.fixture
-def fresh_demo_team(tmp_path: Path) -> Iterator[Workspace]:
-    """A second, empty database holding only the demo people."""
-    url = f"sqlite:///{tmp_path / 'fresh.db'}"
-    ensure_current(url)
-    ws = Workspace(url, actor="tester")
+def fresh_demo_team(workspaces: Any) -> Workspace:
+    """A second, empty database (on the test's backend) holding only the demo people."""
+    ws: Workspace = workspaces("fresh")
     for person in demo.PEOPLE:
         people.add_person(ws, person)
-    yield ws
-    ws.close()
+    return ws
 
 
 def same_fields(a: Any, b: Any) -> list[str]:
@@ -134,7 +122,7 @@ def test_a_valid_file_creates_every_tool(team: Workspace) -> None:
     assert semrush.purpose == "Keyword research, rankings"
     assert semrush.notes == "Renew with care"
 
-    conn = sqlite3.connect(_path(team))
+    conn = raw(team)
     entries = conn.execute(
         "SELECT actor, action, summary FROM audit_log WHERE entity = 'tool' ORDER BY id"
     ).fetchall()
@@ -446,7 +434,7 @@ def test_import_applies_an_allowed_move_and_audits_it(hub: Workspace) -> None:
     tool = stack.get_by_name(hub, "HubSpot")
     assert (tool.status, tool.notes, tool.annual_cost) == ("under_review", "Too dear", 100_000)
     assert count(hub, "audit_log") == audits + 1
-    conn = sqlite3.connect(_path(hub))
+    conn = raw(hub)
     summary = conn.execute("SELECT summary FROM audit_log ORDER BY id DESC LIMIT 1").fetchone()[0]
     conn.close()
     assert summary == "import: status active → under_review; notes changed"

@@ -1,8 +1,8 @@
-"""The Stack service against a real, migrated SQLite file.
+"""The Stack service against a real, migrated database (SQLite and PostgreSQL).
 
 Every write goes through ``mops_tui.services.stack`` exactly as the faces call it; the
-assertions read the file back with plain ``sqlite3`` so they see what was stored, not
-what the service believes it stored.
+assertions read the database back with a plain DB-API connection (``backends.raw``) so
+they see what was stored, not what the service believes it stored.
 """
 
 from __future__ import annotations
@@ -11,10 +11,10 @@ import json
 import sqlite3
 from collections.abc import Iterator
 from datetime import date, timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
+from backends import raw
 
 from mops_tui.domain.errors import NotFound, StaleRecord, ValidationFailed
 from mops_tui.domain.text import key_of
@@ -31,14 +31,8 @@ TODAY = date(2026, 11, 29)
 # ---------------------------------------------------------------------------
 
 
-def _path(ws: Workspace) -> Path:
-    path = ws.sqlite_path
-    assert path is not None
-    return path
-
-
 def rows(ws: Workspace, sql: str, params: tuple[Any, ...] = ()) -> list[dict[str, Any]]:
-    conn = sqlite3.connect(_path(ws))
+    conn = raw(ws)
     conn.row_factory = sqlite3.Row
     try:
         return [dict(r) for r in conn.execute(sql, params).fetchall()]
@@ -903,7 +897,7 @@ def sortable(demo_ws: Workspace) -> stack.ToolListing:
             raw_tool(name=name, status="evaluating", annual_cost=None, renewal_date=None),
         )
     # Legacy data: an owner that was never recorded (the service refuses this today).
-    conn = sqlite3.connect(_path(demo_ws))
+    conn = raw(demo_ws)
     conn.execute("UPDATE tools SET owner_id = NULL WHERE name = 'Orphan Tool'")
     conn.commit()
     conn.close()

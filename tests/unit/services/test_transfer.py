@@ -1,73 +1,102 @@
 """The whole workspace to JSON and back (``services/transfer.py``).
 
 An export of the demo imported into an empty database gives the same rows in every
-table, every column, audit history included. Every refusal (a database that holds
-records, a file from a newer mops or schema, a file cut short, a row with a missing
-field or a value of the wrong kind, a link to nothing) writes nothing at all.
+table, every column, audit history included, on SQLite and on PostgreSQL. Every refusal
+(a database that holds records, a file from a newer mops or schema, a file cut short, a
+row with a missing field or a value of the wrong kind, a link to nothing) writes nothing
+at all.
 """
 
 from __future__ import annotations
 
 import json
 import os
-import sqlite3
 import stat
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from backends import is_postgres, raw
 
 from mops_tui.services import people, stack, transfer
 from mops_tui.services.transfer import NotEmpty, TransferError
 from mops_tui.services.workspace import Workspace
-from mops_tui.store.migrate import HEAD, ensure_current
+from mops_tui.store.migrate import HEAD
 from mops_tui.store.models import Base
 
 
-def tables_of(db: Path) -> list[str]:
-    conn = sqlite3.connect(db)
+def tables_of(target: Any) -> list[str]:
+    """The tables of a workspace's database (``alembic_version`` included), by name."""
+    conn = raw(target)
     try:
-        return [
-            r[0]
-            for r in conn.execute(
-                "SELECT name FROM sqlite_master WHERE type = 'table' "
-                "AND name NOT LIKE 'sqlite_%' ORDER BY name"
+        if is_postgres(target):
+            found = conn.execute(
+                "SELECT table_name FROM information_schema.tables "
+                "WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'"
             )
-        ]
+        else:
+            found = conn.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+            )
+        return sorted(r[0] for r in found)
     finally:
         conn.close()
 
 
-def content(db: Path) -> dict[str, list[tuple[Any, ...]]]:
-    """Every table's rows, every column, with SQLite's own type of each value."""
-    conn = sqlite3.connect(db)
+def columns_of(conn: Any, target: Any, table: str) -> list[str]:
+    if is_postgres(target):
+        found = conn.execute(
+            "SELECT column_name FROM information_schema.columns "
+            "WHERE table_schema = current_schema() AND table_name = ? ORDER BY ordinal_position",
+            (table,),
+        )
+        return [r[0] for r in found]
+    return [r[1] for r in conn.execute(f"PRAGMA table_info({table})")]
+
+
+def content(target: Any) -> dict[str, list[tuple[Any, ...]]]:
+    """Every table's rows, every column, with the database's own type of each value
+    (``typeof`` on SQLite, ``pg_typeof`` on PostgreSQL)."""
+    postgres = is_postgres(target)
+    conn = raw(target)
     try:
         out: dict[str, list[tuple[Any, ...]]] = {}
-        for table in tables_of(db):
-            columns = [r[1] for r in conn.execute(f"PRAGMA table_info({table})")]
-            typed = ", ".join(f'"{c}", typeof("{c}")' for c in columns)
+        for table in tables_of(target):
+            columns = columns_of(conn, target, table)
+            typed = ", ".join(
+                f'"{c}", pg_typeof("{c}")::text' if postgres else f'"{c}", typeof("{c}")'
+                for c in columns
+            )
             order = ", ".join(str(2 * i + 1) for i in range(len(columns)))
-            out[table] = conn.execute(f"SELECT {typed} FROM {table} ORDER BY {order}").fetchall()
+            out[table] = [
+                tuple(r)
+                for r in conn.execute(f"SELECT {typed} FROM {table} ORDER BY {order}").fetchall()
+            ]
         return out
     finally:
         conn.close()
 
 
-def row_counts(db: Path) -> dict[str, int]:
-    return {t: len(rows) for t, rows in content(db).items()}
+def row_counts(target: Any) -> dict[str, int]:
+    return {t: len(rows) for t, rows in content(target).items()}
 
 
 @pytest.fixture
-def empty(tmp_path: Path) -> Iterator[Workspace]:
+def new_empty(workspaces: Any) -> Any:
+    """Makes new, migrated, empty workspaces on the test's backend."""
+
+    def make(name: str, actor: str) -> Workspace:
+        workspace: Workspace = workspaces(name, actor=actor)
+        return workspace
+
+    return make
+
+
+@pytest.fixture
+def empty(new_empty: Any) -> Workspace:
     """A new, migrated, empty database: the target of an import."""
-    path = tmp_path / "target" / "new.db"
-    path.parent.mkdir()
-    url = f"sqlite:///{path}"
-    ensure_current(url)
-    workspace = Workspace(url, actor="mover")
-    yield workspace
-    workspace.close()
+    workspace: Workspace = new_empty("target", "mover")
+    return workspace
 
 
 def path_of(ws: Workspace) -> Path:
@@ -82,7 +111,7 @@ def exported(ws: Workspace, tmp_path: Path) -> tuple[Path, dict[str, Any]]:
 
 
 def assert_untouched(target: Workspace, before: dict[str, list[tuple[Any, ...]]]) -> None:
-    assert content(path_of(target)) == before
+    assert content(target) == before
 
 
 # ---------------------------------------------------------------------------
@@ -97,7 +126,7 @@ def test_export_then_import_into_an_empty_database_gives_identical_content(
     summary = transfer.import_workspace(empty, doc)
     assert summary.written
 
-    source, target = content(path_of(demo_ws)), content(path_of(empty))
+    source, target = content(demo_ws), content(empty)
     assert list(source) == list(target)  # the same tables, alembic_version included
     for table in source:
         assert target[table] == source[table], f"{table} differs after the round trip"
@@ -117,7 +146,7 @@ def test_the_file_lists_every_table_and_column_and_the_schema(
     assert doc["format_version"] == transfer.FORMAT_VERSION
     assert doc["schema_revision"] == HEAD
     assert doc["exported_by"] == "tester"
-    on_disk = set(tables_of(path_of(demo_ws))) - {"alembic_version"}
+    on_disk = set(tables_of(demo_ws)) - {"alembic_version"}
     assert set(doc["tables"]) == on_disk == set(Base.metadata.tables)
     for name, table in Base.metadata.tables.items():
         for row in doc["tables"][name]:
@@ -141,6 +170,7 @@ def test_the_export_is_readable_by_its_owner_only(demo_ws: Workspace, tmp_path: 
     assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".part")] == []
 
 
+@pytest.mark.sqlite_only  # the database as a file the export could be pointed at
 def test_the_export_refuses_to_overwrite_the_database(demo_ws: Workspace) -> None:
     db = path_of(demo_ws)
     before = db.read_bytes()
@@ -164,24 +194,44 @@ def test_a_dry_run_checks_everything_and_writes_nothing(
     demo_ws: Workspace, empty: Workspace, tmp_path: Path
 ) -> None:
     _path, doc = exported(demo_ws, tmp_path)
-    before = content(path_of(empty))
+    before = content(empty)
     summary = transfer.import_workspace(empty, doc, dry_run=True)
     assert not summary.written
     assert summary.counts["spend_entries"] == len(doc["tables"]["spend_entries"])
     assert_untouched(empty, before)
 
 
-def test_an_empty_workspace_round_trips_too(empty: Workspace, tmp_path: Path) -> None:
+def test_an_empty_workspace_round_trips_too(
+    empty: Workspace, new_empty: Any, tmp_path: Path
+) -> None:
     _path, doc = exported(empty, tmp_path)
-    other = tmp_path / "other.db"
-    url = f"sqlite:///{other}"
-    ensure_current(url)
-    target = Workspace(url, actor="x")
-    try:
-        transfer.import_workspace(target, doc)
-        assert content(other) == content(path_of(empty))
-    finally:
-        target.close()
+    target = new_empty("other", "x")
+    transfer.import_workspace(target, doc)
+    assert content(target) == content(empty)
+
+
+def test_a_copy_gives_identical_content_and_checks_its_figures(
+    demo_ws: Workspace, empty: Workspace, tmp_path: Path
+) -> None:
+    """``mops db copy``: the export and import in one step, then every table's count
+    and the money sums compared."""
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    summary = transfer.copy_workspace(demo_ws, empty, scratch)
+    assert content(empty) == content(demo_ws)
+    assert summary == transfer.figures(demo_ws)
+    assert summary.counts["spend_entries"] > 0 and summary.sums["spend_entries.amount"] != 0
+    assert list(scratch.iterdir()) == []  # the export passed through, and is gone
+
+
+def test_a_copy_into_a_workspace_that_holds_records_is_refused(
+    demo_ws: Workspace, empty: Workspace, tmp_path: Path
+) -> None:
+    before = content(demo_ws)
+    with pytest.raises(NotEmpty, match="already holds"):
+        transfer.copy_workspace(empty, demo_ws, tmp_path)
+    assert content(demo_ws) == before
+    assert list(tmp_path.glob("*.json")) == []
 
 
 def _tool(name: str) -> dict[str, Any]:
@@ -201,14 +251,14 @@ def _tool(name: str) -> dict[str, Any]:
 
 def test_a_database_that_holds_records_is_refused(demo_ws: Workspace, tmp_path: Path) -> None:
     _path, doc = exported(demo_ws, tmp_path)
-    before = content(path_of(demo_ws))
+    before = content(demo_ws)
     with pytest.raises(NotEmpty) as caught:
         transfer.import_workspace(demo_ws, doc)
     message = str(caught.value)
     assert "already holds" in message and "8 people" in message
     assert "empty database only" in message and "Nothing was written" in message
     assert caught.value.exit_code == 1
-    assert content(path_of(demo_ws)) == before
+    assert content(demo_ws) == before
 
 
 def test_one_person_is_enough_to_refuse(
@@ -216,7 +266,7 @@ def test_one_person_is_enough_to_refuse(
 ) -> None:
     _path, doc = exported(demo_ws, tmp_path)
     people.add_person(empty, {"handle": "zoe", "name": "Zoe Park"})
-    before = content(path_of(empty))
+    before = content(empty)
     with pytest.raises(NotEmpty, match="already holds 1 people, 1 audit entries"):
         transfer.import_workspace(empty, doc)
     assert_untouched(empty, before)
@@ -226,7 +276,7 @@ def test_a_file_from_a_newer_format_is_refused(
     demo_ws: Workspace, empty: Workspace, tmp_path: Path
 ) -> None:
     _path, doc = exported(demo_ws, tmp_path)
-    before = content(path_of(empty))
+    before = content(empty)
     doc["format_version"] = transfer.FORMAT_VERSION + 1
     with pytest.raises(TransferError, match=r"written by a newer mops \(export format 2"):
         transfer.import_workspace(empty, doc)
@@ -237,7 +287,7 @@ def test_a_file_from_a_newer_schema_is_refused(
     demo_ws: Workspace, empty: Workspace, tmp_path: Path
 ) -> None:
     _path, doc = exported(demo_ws, tmp_path)
-    before = content(path_of(empty))
+    before = content(empty)
     newer = f"{int(HEAD) + 1:04d}"
     doc["schema_revision"] = newer
     with pytest.raises(TransferError) as caught:
@@ -251,7 +301,7 @@ def test_a_file_from_a_newer_schema_is_refused(
 def test_a_truncated_file_is_refused(demo_ws: Workspace, empty: Workspace, tmp_path: Path) -> None:
     path, _doc = exported(demo_ws, tmp_path)
     data = path.read_bytes()
-    before = content(path_of(empty))
+    before = content(empty)
     for cut in (len(data) // 2, len(data) - 3, 40):
         with pytest.raises(TransferError, match="not complete JSON: it ends too soon"):
             transfer.read_document(data[:cut], "workspace.json")
@@ -276,7 +326,7 @@ def test_a_row_with_a_missing_field_is_refused_naming_table_row_and_field(
     demo_ws: Workspace, empty: Workspace, tmp_path: Path
 ) -> None:
     _path, doc = exported(demo_ws, tmp_path)
-    before = content(path_of(empty))
+    before = content(empty)
     tool = doc["tables"]["tools"][2]
     del tool["vendor"]
     with pytest.raises(TransferError) as caught:
@@ -292,7 +342,7 @@ def test_values_of_the_wrong_kind_are_each_named(
     demo_ws: Workspace, empty: Workspace, tmp_path: Path
 ) -> None:
     _path, doc = exported(demo_ws, tmp_path)
-    before = content(path_of(empty))
+    before = content(empty)
     t = doc["tables"]
     t["spend_entries"][0]["amount"] = 12.5
     t["briefs"][0]["launch_date"] = "2026-13-01"
@@ -326,7 +376,7 @@ def test_duplicate_ids_and_links_to_nothing_are_refused(
     demo_ws: Workspace, empty: Workspace, tmp_path: Path
 ) -> None:
     _path, doc = exported(demo_ws, tmp_path)
-    before = content(path_of(empty))
+    before = content(empty)
     t = doc["tables"]
     t["tools"][1]["owner_id"] = 999
     t["spend_entries"].append(dict(t["spend_entries"][0]))
@@ -350,7 +400,7 @@ def test_a_missing_or_unknown_table_is_refused(
     demo_ws: Workspace, empty: Workspace, tmp_path: Path
 ) -> None:
     _path, doc = exported(demo_ws, tmp_path)
-    before = content(path_of(empty))
+    before = content(empty)
     del doc["tables"]["snoozes"]
     doc["tables"]["campaigns"] = []
     with pytest.raises(TransferError) as caught:
@@ -365,7 +415,7 @@ def test_a_failure_while_writing_rolls_everything_back(
 ) -> None:
     """One transaction: a failure after every table was inserted leaves none of them."""
     _path, doc = exported(demo_ws, tmp_path)
-    before = content(path_of(empty))
+    before = content(empty)
 
     def boom(_conn: Any) -> None:
         raise RuntimeError("the disk is full")

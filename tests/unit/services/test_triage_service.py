@@ -1,13 +1,14 @@
-"""The triage service (the Home inbox) against real, migrated SQLite files.
+"""The triage service (the Home inbox) against real, migrated databases (SQLite and
+PostgreSQL).
 
 Every record is made through the real services (``stack``, ``ledger``, ``briefs``,
 ``kpis``) on the empty ``ws`` workspace, so each test controls exactly what the inbox
 should hold. The clock is ``MOPS_TODAY=2026-11-29`` (a Sunday; ``now`` is 09:00);
-records that must look old are made through a workspace on the same file whose clock
-is set earlier (:func:`on`).
+records that must look old are made through a workspace on the same database whose
+clock is set earlier (:func:`on`).
 
-Where what was stored matters, the assertions read the file back with plain
-``sqlite3``.
+Where what was stored matters, the assertions read the database back with a plain
+DB-API connection (``backends.raw``).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 import pytest
+from backends import raw
 
 from mops_tui.domain.briefs import BriefView
 from mops_tui.domain.dates import working_days_between
@@ -43,8 +45,7 @@ FAR = "2027-09-30"  # a renewal date far outside every window
 
 
 def rows(ws: Workspace, sql: str, params: tuple[Any, ...] = ()) -> list[dict[str, Any]]:
-    assert ws.sqlite_path is not None
-    conn = sqlite3.connect(ws.sqlite_path)
+    conn = raw(ws)
     conn.row_factory = sqlite3.Row
     try:
         return [dict(r) for r in conn.execute(sql, params).fetchall()]
@@ -54,8 +55,7 @@ def rows(ws: Workspace, sql: str, params: tuple[Any, ...] = ()) -> list[dict[str
 
 def execute(ws: Workspace, sql: str, params: tuple[Any, ...] = ()) -> None:
     """A write from outside mops (legacy data, another program)."""
-    assert ws.sqlite_path is not None
-    conn = sqlite3.connect(ws.sqlite_path)
+    conn = raw(ws)
     try:
         conn.execute(sql, params)
         conn.commit()

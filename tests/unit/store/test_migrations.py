@@ -1,4 +1,9 @@
-"""Migrations, backups and restores on real SQLite files."""
+"""Migrations on real databases, SQLite files and PostgreSQL; backups and restores of
+SQLite files.
+
+The migrations run on both backends (``backend``): they build exactly the models, a
+fresh database comes out at head, an upgrade keeps the data. Backups, restores, file
+modes and files that are not databases are about SQLite files, and run once."""
 
 from __future__ import annotations
 
@@ -13,6 +18,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.config import Config
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from backends import is_postgres, raw
 from sqlalchemy import create_engine
 
 from mops_tui.resources import db_dir
@@ -25,17 +31,24 @@ from mops_tui.store.models import Base
 TABLES = {"workspace_settings", "people", "tools", "integrations", "audit_log"}
 
 
-def tables(path: Path) -> set[str]:
-    conn = sqlite3.connect(path)
+def tables(target: Path | str) -> set[str]:
+    """The tables in a SQLite file or a database at a URL."""
+    conn = raw(target)
     try:
-        found = conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall()
+        if is_postgres(target):
+            found = conn.execute(
+                "SELECT table_name FROM information_schema.tables "
+                "WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'"
+            ).fetchall()
+        else:
+            found = conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall()
         return {r[0] for r in found}
     finally:
         conn.close()
 
 
-def scalar(path: Path, sql: str) -> object:
-    conn = sqlite3.connect(path)
+def scalar(target: Path | str, sql: str) -> object:
+    conn = raw(target)
     try:
         return conn.execute(sql).fetchone()[0]
     finally:
@@ -44,6 +57,15 @@ def scalar(path: Path, sql: str) -> object:
 
 def mode(path: Path) -> int:
     return stat.S_IMODE(path.stat().st_mode)
+
+
+@pytest.fixture
+def empty_url(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A database with nothing in it yet: no file on SQLite, an empty database (no
+    schema) on PostgreSQL."""
+    if backend == "postgres":
+        return str(request.getfixturevalue("pg_url"))
+    return f"sqlite:///{tmp_path / 'mops.db'}"
 
 
 @pytest.fixture
@@ -95,29 +117,34 @@ def test_head_is_the_newest_migration() -> None:
     assert script.get_current_head() == migrate.HEAD
 
 
-def test_a_fresh_database_is_at_head(db_url: str, db_path: Path) -> None:
-    assert migrate.stored_revision(db_url) == migrate.HEAD
-    assert migrate.is_current(db_url)
-    assert tables(db_path) >= TABLES
-    assert scalar(db_path, "SELECT value FROM workspace_settings WHERE key = 'currency'") == "GBP"
+def test_a_fresh_database_is_at_head(empty_url: str) -> None:
+    assert migrate.stored_revision(empty_url) is None
+
+    assert migrate.ensure_current(empty_url) is None  # nothing to back up
+
+    assert migrate.stored_revision(empty_url) == migrate.HEAD
+    assert migrate.is_current(empty_url)
+    assert tables(empty_url) >= TABLES
+    assert scalar(empty_url, "SELECT version_num FROM alembic_version") == migrate.HEAD
+    assert scalar(empty_url, "SELECT value FROM workspace_settings WHERE key = 'currency'") == "GBP"
 
 
 # (c) ---------------------------------------------------------------------------
 
 
-def test_upgrade_at_head_keeps_the_data_and_makes_no_backup(
-    ws: Workspace, db_url: str, db_path: Path
-) -> None:
+def test_upgrade_at_head_keeps_the_data_and_makes_no_backup(ws: Workspace, db_url: str) -> None:
     fill(ws)
     ws.close()
 
     assert migrate.upgrade(db_url) is None
     assert migrate.ensure_current(db_url) is None
 
-    assert not migrate.backup_dir(db_path).exists()
+    if ws.sqlite_path is not None:
+        assert not migrate.backup_dir(ws.sqlite_path).exists()
     assert migrate.stored_revision(db_url) == migrate.HEAD
-    assert scalar(db_path, "SELECT COUNT(*) FROM people") == 1
-    assert scalar(db_path, "SELECT name FROM tools") == "HubSpot"
+    assert scalar(db_url, "SELECT COUNT(*) FROM people") == 1
+    assert scalar(db_url, "SELECT name FROM tools") == "HubSpot"
+    assert scalar(db_url, "SELECT COUNT(*) FROM audit_log") == 2
     reopened = Workspace(db_url, actor="tester")
     try:
         assert stack.get_by_name(reopened, "hubspot").owner == "ana"
@@ -128,6 +155,7 @@ def test_upgrade_at_head_keeps_the_data_and_makes_no_backup(
 # (d) ---------------------------------------------------------------------------
 
 
+@pytest.mark.sqlite_only  # the backup is a copy of the SQLite file
 def test_ensure_current_backs_up_an_unknown_database_first(tmp_path: Path) -> None:
     path = tmp_path / "old.db"
     conn = sqlite3.connect(path)
@@ -153,6 +181,7 @@ def test_ensure_current_backs_up_an_unknown_database_first(tmp_path: Path) -> No
     assert scalar(path, "SELECT x FROM foo") == 42
 
 
+@pytest.mark.sqlite_only  # a database file that does not exist yet
 def test_ensure_current_on_a_missing_file_makes_no_backup(tmp_path: Path) -> None:
     path = tmp_path / "new.db"
     assert migrate.ensure_current(f"sqlite:///{path}") is None
@@ -163,6 +192,7 @@ def test_ensure_current_on_a_missing_file_makes_no_backup(tmp_path: Path) -> Non
 # (e) ---------------------------------------------------------------------------
 
 
+@pytest.mark.sqlite_only  # the mode of the SQLite file and its -wal and -shm
 def test_a_new_database_file_is_private(tmp_path: Path, umask_zero: None) -> None:
     path = tmp_path / "nested" / "folder" / "mops.db"
     url = f"sqlite:///{path}"
@@ -180,6 +210,7 @@ def test_a_new_database_file_is_private(tmp_path: Path, umask_zero: None) -> Non
         ws.close()
 
 
+@pytest.mark.sqlite_only  # the mode of a backup of the SQLite file
 def test_backups_are_private(ws: Workspace, db_path: Path, umask_zero: None) -> None:
     fill(ws)
     dest = migrate.backup_sqlite(db_path, db_path.parent / "copies" / "b.db")
@@ -189,6 +220,7 @@ def test_backups_are_private(ws: Workspace, db_path: Path, umask_zero: None) -> 
 # (f) ---------------------------------------------------------------------------
 
 
+@pytest.mark.sqlite_only  # a file that is not a SQLite database
 def test_a_garbage_file_is_refused_with_a_clear_message(tmp_path: Path) -> None:
     path = tmp_path / "notes.db"
     path.write_bytes(b"These are my meeting notes, not a database.\n" * 50)
@@ -239,6 +271,7 @@ def live(ws: Workspace, db_path: Path) -> Iterator[sqlite3.Connection]:
     conn.close()
 
 
+@pytest.mark.sqlite_only  # SQLite's online backup of a file with a WAL
 def test_backup_of_a_live_database_is_consistent(
     live: sqlite3.Connection, db_path: Path, tmp_path: Path
 ) -> None:
@@ -263,6 +296,7 @@ def good_backup(ws: Workspace, db_path: Path, tmp_path: Path) -> Path:
     return backup
 
 
+@pytest.mark.sqlite_only  # restoring a backup file into the SQLite file
 def test_restore_refuses_a_database_that_is_not_mops(
     good_backup: Path, db_path: Path, tmp_path: Path
 ) -> None:
@@ -279,6 +313,7 @@ def test_restore_refuses_a_database_that_is_not_mops(
     assert db_path.read_bytes() == before
 
 
+@pytest.mark.sqlite_only  # restoring a backup file into the SQLite file
 def test_restore_refuses_a_file_that_is_not_sqlite(
     good_backup: Path, db_path: Path, tmp_path: Path
 ) -> None:
@@ -290,6 +325,7 @@ def test_restore_refuses_a_file_that_is_not_sqlite(
     assert db_path.read_bytes() == before
 
 
+@pytest.mark.sqlite_only  # restoring a backup file into the SQLite file
 def test_restore_refuses_a_damaged_backup(good_backup: Path, db_path: Path, tmp_path: Path) -> None:
     damaged = tmp_path / "damaged.db"
     data = bytearray(good_backup.read_bytes())
@@ -309,6 +345,7 @@ def test_restore_refuses_a_damaged_backup(good_backup: Path, db_path: Path, tmp_
     assert db_path.read_bytes() == before
 
 
+@pytest.mark.sqlite_only  # restoring a backup file into the SQLite file
 def test_restore_puts_a_good_backup_in_place(good_backup: Path, db_path: Path) -> None:
     migrate.restore_sqlite(good_backup, db_path)
 
@@ -325,9 +362,9 @@ def test_restore_puts_a_good_backup_in_place(good_backup: Path, db_path: Path) -
         ws.close()
 
 
-def test_0006_keeps_the_ledger_and_adds_the_entry_search_index(db_path: Path) -> None:
+def test_0006_keeps_the_ledger_and_adds_the_entry_search_index(empty_url: str) -> None:
     """Upgrade with data in the database: from 0005, with a line and an entry, to 0006."""
-    url = f"sqlite:///{db_path}"
+    url = empty_url
     migrate.upgrade(url, "0005")
     ws = Workspace(url, actor="tester")
     try:
@@ -344,17 +381,51 @@ def test_0006_keeps_the_ledger_and_adds_the_entry_search_index(db_path: Path) ->
         )
     finally:
         ws.close()
+    assert "ix_spend_entries_entry_date_search_key" not in indexes(url)
     migrate.upgrade(url)
     assert migrate.stored_revision(url) == "0006"
-    assert scalar(db_path, "SELECT COUNT(*) FROM spend_entries") == 1
-    assert scalar(db_path, "SELECT amount FROM spend_entries") == 12050
-    plan = sqlite3.connect(db_path).execute(
-        "EXPLAIN QUERY PLAN SELECT COUNT(*) FROM spend_entries"
-        " WHERE entry_date >= '2026-11-01' AND search_key LIKE '%hall%'"
-    )
+    assert scalar(url, "SELECT COUNT(*) FROM spend_entries") == 1
+    assert scalar(url, "SELECT amount FROM spend_entries") == 12050
+    assert scalar(url, "SELECT payee FROM spend_entries") == "Hall"
+    assert scalar(url, "SELECT COUNT(*) FROM budget_lines") == 1
+    assert indexes(url)["ix_spend_entries_entry_date_search_key"] == ["entry_date", "search_key"]
+    if is_postgres(url):
+        return
+    conn = raw(url)
+    try:
+        plan = conn.execute(
+            "EXPLAIN QUERY PLAN SELECT COUNT(*) FROM spend_entries"
+            " WHERE entry_date >= '2026-11-01' AND search_key LIKE '%hall%'"
+        ).fetchall()
+    finally:
+        conn.close()
     assert "ix_spend_entries_entry_date_search_key" in " ".join(str(r) for r in plan)
 
 
+def indexes(url: str) -> dict[str, list[str]]:
+    """The indexes on ``spend_entries``, each with its columns in order (SQLite's
+    ``PRAGMA index_list``/``index_info``; PostgreSQL's ``pg_indexes``)."""
+    conn = raw(url)
+    try:
+        if is_postgres(url):
+            found = conn.execute(
+                "SELECT indexname, indexdef FROM pg_indexes"
+                " WHERE schemaname = current_schema() AND tablename = 'spend_entries'"
+            ).fetchall()
+            return {
+                name: [c.strip().strip('"') for c in ddl.split("(", 1)[1].rstrip(")").split(",")]
+                for name, ddl in found
+            }
+        names = [r[1] for r in conn.execute("PRAGMA index_list(spend_entries)").fetchall()]
+        return {
+            name: [r[2] for r in conn.execute(f"PRAGMA index_info({name})").fetchall()]
+            for name in names
+        }
+    finally:
+        conn.close()
+
+
+@pytest.mark.sqlite_only  # the backups folder beside the SQLite file
 def test_a_backup_clears_what_killed_backups_left_but_not_a_fresh_one(
     ws: Workspace, db_path: Path
 ) -> None:
@@ -371,6 +442,7 @@ def test_a_backup_clears_what_killed_backups_left_but_not_a_fresh_one(
     assert made.exists() and not old.exists() and fresh.exists()
 
 
+@pytest.mark.sqlite_only  # restoring into a SQLite file another process has open
 def test_restore_while_another_process_has_the_file_open(ws: Workspace, db_path: Path) -> None:
     """The backup goes into the live file through SQLite, so a connection that was open
     all along reads the restored data (no file swapped under it, no stale WAL)."""
