@@ -7,6 +7,14 @@ would answer "database is locked" at once. The wait is bounded: ``write_wait`` s
 in all (:data:`WRITE_WAIT_SECONDS` unless the workspace says otherwise), after which
 the save is refused with :class:`~mops_tui.domain.errors.DatabaseBusy`, saying how long
 it waited and that nothing was saved.
+
+On PostgreSQL the same promise is kept the same way: every write transaction first
+takes one transaction-scoped advisory lock (:data:`PG_WRITE_LOCK`, per database), with
+``lock_timeout`` set to what is left of ``write_wait``. Saves therefore queue one at a
+time, as on SQLite, and every rule a service checks before it writes (a closed period,
+a version, a name already taken) is still true when it writes; PostgreSQL's default
+READ COMMITTED isolation alone would let two saves check, then both write. Readers
+never take the lock (MVCC): reads do not wait for saves.
 """
 
 from __future__ import annotations
@@ -78,10 +86,15 @@ def begin_immediate(dbapi_conn: sqlite3.Connection, write_wait: float) -> float:
 
 
 def make_engine(
-    url: str, *, write_wait: float | Callable[[], float] = WRITE_WAIT_SECONDS, **kwargs: Any
+    url: str,
+    *,
+    write_wait: float | Callable[[], float] = WRITE_WAIT_SECONDS,
+    writes: bool = True,
+    **kwargs: Any,
 ) -> Engine:
-    """An engine for ``url``. On SQLite, a write transaction waits up to ``write_wait``
-    seconds for the write lock (a number, or a function asked at each transaction)."""
+    """An engine for ``url``. Each transaction first takes the workspace's write lock,
+    waiting up to ``write_wait`` seconds (a number, or a function asked at each
+    transaction); with ``writes=False`` (for reading only) it takes no lock."""
     path = sqlite_path(url)
     wait_for = write_wait if callable(write_wait) else lambda: write_wait
     if url.startswith("sqlite"):
@@ -103,6 +116,9 @@ def make_engine(
                 cur.execute("PRAGMA synchronous=NORMAL")
             cur.close()
 
+        if not writes:
+            return engine
+
         @event.listens_for(engine, "begin")
         def _on_begin(conn: Any) -> None:
             # Take the write lock up front so two writers queue (for a bounded time)
@@ -111,4 +127,37 @@ def make_engine(
             conn.info["lock_wait"] = begin_immediate(raw, wait_for())
 
         return engine
-    return create_engine(url, pool_pre_ping=True, **kwargs)
+    engine = create_engine(url, pool_pre_ping=True, **kwargs)
+    if writes and url.startswith("postgresql"):
+
+        @event.listens_for(engine, "begin")
+        def _on_pg_begin(conn: Any) -> None:
+            raw = conn.connection.driver_connection
+            conn.info["lock_wait"] = take_pg_write_lock(raw, wait_for())
+
+    return engine
+
+
+# The advisory lock every mops save on a PostgreSQL database takes first ("mops").
+PG_WRITE_LOCK = 0x6D6F7073
+
+
+def take_pg_write_lock(dbapi_conn: Any, write_wait: float) -> float:
+    """Take :data:`PG_WRITE_LOCK` for the transaction ``dbapi_conn`` (psycopg) is
+    starting, waiting up to ``write_wait`` seconds; returns the seconds waited. Past
+    the wait, :class:`DatabaseBusy`: nothing was written, the caller may try again."""
+    start = time.monotonic()
+    with dbapi_conn.cursor() as cur:
+        wait_ms = max(int(write_wait * 1000), 1)
+        cur.execute("SELECT set_config('lock_timeout', %s, true)", (f"{wait_ms}ms",))
+        try:
+            cur.execute("SELECT pg_advisory_xact_lock(%s)", (PG_WRITE_LOCK,))
+        except Exception as exc:
+            if not is_busy(exc):
+                raise
+            from mops_tui.domain.errors import DatabaseBusy
+
+            raise DatabaseBusy(time.monotonic() - start) from exc
+        # Past the queue, a statement still waits a bounded time for any other lock.
+        cur.execute("SELECT set_config('lock_timeout', %s, true)", (f"{BUSY_TIMEOUT_MS}ms",))
+    return time.monotonic() - start

@@ -145,7 +145,7 @@ def stored_revision(url: str) -> str | None:
 
     from mops_tui.store.engine import make_engine
 
-    engine = make_engine(url)
+    engine = make_engine(url, writes=False)
     try:
         with engine.connect() as sa_conn:
             if not inspect(sa_conn).has_table("alembic_version"):

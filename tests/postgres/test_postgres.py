@@ -3,13 +3,16 @@ TUI, optimistic locking and the whole-workspace round trip from SQLite."""
 
 from __future__ import annotations
 
+import threading
+import time
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
 
 from mops_tui.cli import main
-from mops_tui.domain.errors import StaleRecord
-from mops_tui.services import stack
+from mops_tui.domain.errors import DatabaseBusy, StaleRecord
+from mops_tui.services import ledger, stack
 from mops_tui.services.workspace import Workspace
 from mops_tui.store import migrate
 
@@ -174,3 +177,141 @@ def test_db_copy_moves_a_sqlite_workspace_to_the_server_and_checks_it(
     # A second copy into the same, no longer empty, database is refused.
     code, _, err = mops(capsys, str(demo_db), "db", "copy", "--to", pg_url)
     assert code != 0 and "empty" in err
+
+
+# ---------------------------------------------------------------------------------
+# Saves queue one at a time, as on SQLite; reads never wait
+# ---------------------------------------------------------------------------------
+
+
+class _SaveInProgress:
+    """Another person part way through a save: a mops write transaction held open in
+    a thread (it holds the workspace's write lock) until ``release`` or ``seconds``."""
+
+    def __init__(self, url: str, seconds: float) -> None:
+        self._ws = Workspace(url, actor="other")
+        self._release = threading.Event()
+        self._holding = threading.Event()
+        self._thread = threading.Thread(target=self._run, args=(seconds,), daemon=True)
+        self._thread.start()
+        assert self._holding.wait(10), "the other save never started"
+
+    def _run(self, seconds: float) -> None:
+        with self._ws.transaction() as session:
+            session.execute(text("UPDATE tools SET notes = 'held' WHERE name = 'Canva'"))
+            self._holding.set()
+            self._release.wait(seconds)
+
+    def release(self) -> None:
+        self._release.set()
+        self._thread.join(10)
+        self._ws.close()
+
+
+def _entry(ws: Workspace) -> dict[str, str]:
+    line = ws.reader.scalar("SELECT MIN(id) FROM budget_lines WHERE period = '2026-11'")
+    return {
+        "entry_date": "2026-11-20",
+        "amount": "120.00",
+        "payee": "Waiting Ltd",
+        "line": f"#{line}",
+    }
+
+
+def test_on_the_server_a_save_that_waits_too_long_is_refused_clearly(pg_demo: str) -> None:
+    ws = Workspace(pg_demo, actor="tester", write_wait=0.5)
+    before = ws.reader.scalar("SELECT COUNT(*) FROM spend_entries")
+    other = _SaveInProgress(pg_demo, seconds=30)
+    try:
+        started = time.monotonic()
+        with pytest.raises(DatabaseBusy) as refused:
+            ledger.add_entry(ws, _entry(ws))
+        waited = time.monotonic() - started
+    finally:
+        other.release()
+    assert str(refused.value) == (
+        "The database is busy: another person has been saving for 0.5 seconds. "
+        "Nothing was saved; try again."
+    )
+    assert waited < 5
+    assert ws.reader.scalar("SELECT COUNT(*) FROM spend_entries") == before
+    # Once the other save is over, the same save goes through.
+    assert ledger.add_entry(ws, _entry(ws)).payee == "Waiting Ltd"
+    assert ws.reader.scalar("SELECT COUNT(*) FROM spend_entries") == before + 1
+    ws.close()
+
+
+def test_on_the_server_a_save_waits_for_another_persons_save_and_reads_do_not(
+    pg_demo: str,
+) -> None:
+    ws = Workspace(pg_demo, actor="tester", write_wait=20)
+    canva = stack.get_by_name(ws, "Canva")
+    other = _SaveInProgress(pg_demo, seconds=0.8)
+    try:
+        # A read during the other save answers at once, with what was committed.
+        started = time.monotonic()
+        assert stack.get_by_name(ws, "Canva").notes != "held"
+        assert time.monotonic() - started < 0.5
+        with pytest.raises(StaleRecord):
+            # The other save changed Canva: once it commits, this edit is stale.
+            stack.update(ws, canva.id, {"notes": "Saved after a wait."}, canva.version - 1)
+    finally:
+        other.release()
+    assert 0.3 < ws.last_wait < 10
+    fresh = stack.get_by_name(ws, "Canva")
+    saved = stack.update(ws, fresh.id, {"notes": "Saved after a wait."}, fresh.version)
+    assert saved.notes == "Saved after a wait."
+    ws.close()
+
+
+def test_on_the_server_a_month_closed_while_spend_is_logged_into_it_refuses_the_spend(
+    pg_demo: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """ "No spend in a closed month" across two people on the server. The close is part
+    way through its transaction when the spend is saved: the spend queues behind it,
+    then re-checks the month and is refused. (Under PostgreSQL's READ COMMITTED alone,
+    the spend's re-check would not see the uncommitted close, and both would commit.)"""
+    from mops_tui.domain.errors import ValidationFailed
+    from mops_tui.services import audit
+
+    closer = Workspace(pg_demo, actor="closer")
+    logger = Workspace(pg_demo, actor="logger", write_wait=20)
+    entry = _entry(logger)
+    october = logger.reader.scalar("SELECT MIN(id) FROM budget_lines WHERE period = '2026-10'")
+    entry.update(entry_date="2026-10-20", line=f"#{october}")
+    before = logger.reader.scalar("SELECT COUNT(*) FROM spend_entries")
+
+    closing, go_on = threading.Event(), threading.Event()
+    record = audit.record
+
+    def paused_record(s: object, ws: Workspace, *args: object, **kw: object) -> object:
+        if ws.actor == "closer":
+            closing.set()
+            go_on.wait(20)
+        return record(s, ws, *args, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(audit, "record", paused_record)
+    results: dict[str, object] = {}
+
+    def log() -> None:
+        try:
+            results["saved"] = ledger.add_entry(logger, entry)
+        except ValidationFailed as exc:
+            results["refused"] = exc
+
+    closing_thread = threading.Thread(target=lambda: ledger.close_period(closer, "2026-10"))
+    closing_thread.start()
+    assert closing.wait(20)  # the close holds its transaction open
+    logging_thread = threading.Thread(target=log)
+    logging_thread.start()
+    time.sleep(0.5)
+    assert "saved" not in results  # queued behind the close, not written past it
+    go_on.set()
+    closing_thread.join(20)
+    logging_thread.join(20)
+    assert "refused" in results, results
+    assert "2026-10" in str(results["refused"]) or "October" in str(results["refused"])
+    assert logger.reader.scalar("SELECT COUNT(*) FROM spend_entries") == before
+    assert logger.last_wait > 0.4
+    closer.close()
+    logger.close()

@@ -3,6 +3,8 @@
     python writer_process.py write DB ACTOR COUNT GO_FILE LINE_REF TOOL_NAME
     python writer_process.py read DB ACTOR GO_FILE STOP_FILE
 
+``DB`` is a SQLite file or a database URL (``postgresql+psycopg://…``).
+
 Prints ``ready`` once its imports are done and waits for ``GO_FILE`` to exist.
 
 ``write`` then makes ``COUNT`` changes through the services, cycling through: two
@@ -25,6 +27,10 @@ import time
 from pathlib import Path
 
 
+def url_of(db: str) -> str:
+    return db if "://" in db else f"sqlite:///{db}"
+
+
 def main(argv: list[str]) -> int:
     if argv[0] == "read":
         return read(*argv[1:])
@@ -33,7 +39,7 @@ def main(argv: list[str]) -> int:
     from mops_tui.services.workspace import Workspace, warm_up
 
     warm_up()
-    ws = Workspace(f"sqlite:///{db}", actor=actor)
+    ws = Workspace(url_of(db), actor=actor)
     tool = stack.get_by_name(ws, tool_name)
     print("ready", flush=True)
     go = Path(go_file)
@@ -90,7 +96,7 @@ def read(db: str, actor: str, go_file: str, stop_file: str) -> int:
     from mops_tui.services import briefs, ledger, stack
     from mops_tui.services.workspace import Workspace
 
-    ws = Workspace(f"sqlite:///{db}", actor=actor)
+    ws = Workspace(url_of(db), actor=actor)
     print("ready", flush=True)
     go, stop = Path(go_file), Path(stop_file)
     while not go.exists():
