@@ -83,7 +83,7 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
             description="Look up tools by name, vendor, category or owner. One match prints "
             "the whole record; several print a table. `mops stack export` writes CSV; "
             "`mops stack import FILE.csv [--dry-run]` reads it. Filters: status:active, "
-            "owner:ana, cat:crm.",
+            "owner:ana, owner:me (the tools you own), cat:crm.",
         )
         stack.add_argument("query", nargs="*", help="words to match, or export / import FILE")
         fmt = stack.add_mutually_exclusive_group()
@@ -115,7 +115,7 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
         )
         ksub = kpi.add_subparsers(dest="kpi_command", metavar="ACTION", parser_class=_Parser)
         klist = ksub.add_parser("list", parents=[common], help="list KPIs")
-        klist.add_argument("query", nargs="*", help="words to match; kind:rate owner:ana")
+        klist.add_argument("query", nargs="*", help="words to match; kind:rate owner:ana owner:me")
         klist.add_argument("--status", choices=("draft", "active", "deprecated"))
         kfmt = klist.add_mutually_exclusive_group()
         kfmt.add_argument("--json", action="store_true")
@@ -523,6 +523,7 @@ def cmd_stack(args: argparse.Namespace) -> int:
         return EXIT_OK
     if not tools:
         print(f"mops: no tool matches “{_safe(query)}”", file=sys.stderr)
+        _mine_hint(ws, query)
         close = _suggest(query, [t.name for t in stack.list_tools(ws)])
         if close:
             print(f"Did you mean: {', '.join(_safe(c) for c in close)}?", file=sys.stderr)
@@ -1085,6 +1086,7 @@ def cmd_kpi(args: argparse.Namespace) -> int:
         _write_data(write_csv(kpis.EXPORT_COLUMNS, kpis.export_rows(ws, query)))
         return EXIT_OK
     if not views:
+        _mine_hint(ws, query)
         _out(
             "No KPIs match."
             if query
@@ -2030,6 +2032,15 @@ def _brief_json(ws: Workspace, b: Any) -> dict[str, Any]:
     }
 
 
+def _mine_hint(ws: Workspace, query: str) -> None:
+    """When "mine" found nothing because the user is nobody in the team, say so."""
+    from mops_tui.services import people
+
+    why = people.mine_unknown(ws, query)
+    if why:
+        print(f"mops: {_safe(why)}", file=sys.stderr)
+
+
 def cmd_briefs(args: argparse.Namespace) -> int:
     cfg = _settings(args)
     ws = _workspace(cfg)
@@ -2062,6 +2073,7 @@ def cmd_briefs(args: argparse.Namespace) -> int:
         _write_data(write_csv(briefs.EXPORT_COLUMNS, briefs.export_rows(ws, query)))
         return EXIT_OK
     if not found:
+        _mine_hint(ws, query)
         _out(
             "No briefs match."
             if query.strip() != "is:open"

@@ -63,16 +63,25 @@ class KpiListing:
         self.ws = ws
 
     def count(self, query: str) -> int:
-        return q.count_kpis(self.ws.reader, parse_filter(query))
+        return q.count_kpis(self.ws.reader, parse_filter(people_service.with_mine(self.ws, query)))
 
     def page(
         self, query: str, sort: str, descending: bool, offset: int, limit: int
     ) -> list[KpiView]:
-        return q.list_kpis(self.ws.reader, parse_filter(query), sort, descending, offset, limit)
+        return q.list_kpis(
+            self.ws.reader,
+            parse_filter(people_service.with_mine(self.ws, query)),
+            sort,
+            descending,
+            offset,
+            limit,
+        )
 
 
 def list_kpis(ws: Workspace, query: str = "", sort: str = "key") -> list[KpiView]:
-    return q.list_kpis(ws.reader, parse_filter(query), sort, limit=1_000_000)
+    return q.list_kpis(
+        ws.reader, parse_filter(people_service.with_mine(ws, query)), sort, limit=1_000_000
+    )
 
 
 def get(ws: Workspace, kpi_id: int) -> KpiView:

@@ -77,21 +77,30 @@ class ToolListing:
         self.ws = ws
 
     def count(self, query: str) -> int:
-        return q.count_tools(self.ws.reader, parse_filter(query))
+        return q.count_tools(self.ws.reader, parse_filter(people_service.with_mine(self.ws, query)))
 
     def page(
         self, query: str, sort: str, descending: bool, offset: int, limit: int
     ) -> list[ToolView]:
-        views = q.list_tools(self.ws.reader, parse_filter(query), sort, descending, offset, limit)
+        views = q.list_tools(
+            self.ws.reader,
+            parse_filter(people_service.with_mine(self.ws, query)),
+            sort,
+            descending,
+            offset,
+            limit,
+        )
         return views
 
 
 def lookup(ws: Workspace, query: str) -> list[ToolView]:
-    return q.lookup(ws.reader, query)
+    return q.lookup(ws.reader, people_service.with_mine(ws, query))
 
 
 def list_tools(ws: Workspace, query: str = "", sort: str = "name") -> list[ToolView]:
-    return q.list_tools(ws.reader, parse_filter(query), sort, limit=1_000_000)
+    return q.list_tools(
+        ws.reader, parse_filter(people_service.with_mine(ws, query)), sort, limit=1_000_000
+    )
 
 
 def get(ws: Workspace, tool_id: int) -> ToolView:

@@ -318,3 +318,37 @@ async def test_help_lists_the_screen_keys(app_factory) -> None:
         await pilot.pause()
         text = str(app.screen.query_one(".text-screen-body", Static).content)
         assert "New tool" in text and "Filter" in text and "stack.new" in text
+
+
+async def test_owner_me_shows_my_tools_through_the_people_mapping(
+    app_factory, monkeypatch, tmp_path: Path
+) -> None:
+    """A login that is not a handle (``jsmith``), mapped to ``ana`` in ``[people]``."""
+    config = tmp_path / "config.toml"
+    config.write_text('[people]\njsmith = "ana"\n', encoding="utf-8")
+    monkeypatch.setenv("MOPS_CONFIG", str(config))
+    monkeypatch.setenv("MOPS_ACTOR", "jsmith")
+    app = app_factory()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await filter_to(pilot, "owner:me")
+        owners = {table(app).row_at(i).owner for i in range(table(app).total)}
+        assert owners == {"ana"}
+        assert table(app).total == len(stack.list_tools(app.ws, "owner:ana"))
+
+
+async def test_owner_me_for_someone_not_in_the_team_says_how_to_fix_it(
+    app_factory, monkeypatch
+) -> None:
+    monkeypatch.setenv("MOPS_ACTOR", "visitor")
+    app = app_factory()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await filter_to(pilot, "owner:me")
+        assert table(app).total == 0
+        lines = ["".join(s.text for s in table(app).render_line(y)).strip() for y in range(1, 8)]
+        assert lines[0] == "No tool matches this filter. Esc clears it."
+        assert all(len(line) <= 80 for line in lines)  # wrapped, not cut off
+        shown = " ".join(line for line in lines if line)
+        assert "“visitor” is not one of the team's people" in shown
+        assert 'mops people add visitor "Your Name"' in shown

@@ -182,7 +182,17 @@ class RecordScreen(Screen[None], Generic[R]):
         self._update_topbar(event.total)
         if event.total == 0:
             self._selected = None
-            self.detail.clear(self.EMPTY_FILTERED if self.table.filter_text else self.EMPTY)
+            query = self.table.filter_text
+            message = self.EMPTY
+            if query:
+                from mops_tui.services import people
+
+                why = people.mine_unknown(self.mops.ws, query)
+                message = f"{self.EMPTY_FILTERED}\n{why}" if why else self.EMPTY_FILTERED
+            self.detail.clear(message)
+            if self.table.empty_text != message:
+                self.table.empty_text = message
+                self.table.refresh()
 
     @on(RecordTable.Highlighted)
     def _highlighted(self, event: RecordTable.Highlighted) -> None:

@@ -440,9 +440,9 @@ class RecordTable(ScrollView, Generic[R], can_focus=True):
                 return Strip([Segment(fit("Loading…", width), self._style("placeholder"))])
             return Strip.blank(width, base)
         if self.total == 0:
-            if y == 1:
-                text = visible(self.empty_text)
-                return Strip([Segment(fit(" " + text, width), self._style("empty"))])
+            lines = _wrapped(visible(self.empty_text, keep_newlines=True), max(width - 1, 10))
+            if 1 <= y <= len(lines):
+                return Strip([Segment(fit(" " + lines[y - 1], width), self._style("empty"))])
             return Strip.blank(width, base)
         if index >= self.total:
             return Strip.blank(width, base)
@@ -577,3 +577,19 @@ class RecordTable(ScrollView, Generic[R], can_focus=True):
 
     def _after_scroll(self) -> None:
         self.refresh()
+
+
+def _wrapped(text: str, width: int) -> list[str]:
+    """``text`` in lines of at most ``width`` cells, broken between words ("\n" kept)."""
+    out: list[str] = []
+    for paragraph in text.split("\n"):
+        line = ""
+        for word in paragraph.split(" "):
+            candidate = f"{line} {word}" if line else word
+            if line and cell_width(candidate) > width:
+                out.append(line)
+                line = word
+            else:
+                line = candidate
+        out.append(line)
+    return out
