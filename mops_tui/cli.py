@@ -940,13 +940,16 @@ def _db_copy(cfg: Any, target_url: str | None) -> int:
         raise Fail("usage: mops db copy --to postgresql+psycopg://user@host/db", EXIT_INVALID)
     if target_url == cfg.database_url:
         raise Fail("--to names this same database; give another one", EXIT_INVALID)
+    from mops_tui.settings import shown_url
+
+    shown = _safe(shown_url(target_url))
     source = _workspace(cfg)
     try:
         mig.upgrade(target_url)
     except mig.MigrationError as exc:
-        raise Fail(f"cannot prepare {target_url}: {exc}") from exc
+        raise Fail(f"cannot prepare {shown}: {exc}") from exc
     except Exception as exc:  # a server that cannot be reached, a wrong password
-        raise Fail(f"cannot open {target_url}: {_safe(str(exc).splitlines()[0])}") from exc
+        raise Fail(f"cannot open {shown}: {_safe(str(exc).splitlines()[0])}") from exc
     target = Workspace(target_url, actor=source.actor)
     try:
         with tempfile.TemporaryDirectory(prefix="mops-copy-") as scratch:
@@ -955,7 +958,7 @@ def _db_copy(cfg: Any, target_url: str | None) -> int:
         target.close()
         source.close()
     rows = sum(done.counts.values())
-    _out(f"Copied {rows:,} rows in {len(done.counts)} tables to {target_url}.")
+    _out(f"Copied {rows:,} rows in {len(done.counts)} tables to {shown}.")
     _out("Checked: " + transfer.describe_counts(done.counts))
     for name, total in done.sums.items():
         _out(f"Checked: sum of {name} = {total:,} (minor units) in both")

@@ -179,6 +179,23 @@ def test_db_copy_moves_a_sqlite_workspace_to_the_server_and_checks_it(
     assert code != 0 and "empty" in err
 
 
+def test_db_copy_never_prints_the_password_in_the_url(
+    capsys: pytest.CaptureFixture[str], demo_db: Path, pg_url: str
+) -> None:
+    with_password = pg_url.replace("://mops@", "://mops:s3cret-pw@")
+    code, out, err = mops(capsys, str(demo_db), "db", "copy", "--to", with_password)
+    assert code == 0, err
+    assert "tables to postgresql+psycopg://mops@127.0.0.1:" in out
+    assert "s3cret-pw" not in out + err
+    # Nor when the server cannot be reached.
+    unreachable = "postgresql+psycopg://mops:s3cret-pw@127.0.0.1:1/nowhere"
+    code, out, err = mops(capsys, str(demo_db), "db", "copy", "--to", unreachable)
+    assert code != 0
+    assert "cannot open postgresql+psycopg://mops@127.0.0.1:1/nowhere" in err
+    assert "s3cret-pw" not in out + err
+    assert "Traceback" not in err
+
+
 # ---------------------------------------------------------------------------------
 # Saves queue one at a time, as on SQLite; reads never wait
 # ---------------------------------------------------------------------------------
