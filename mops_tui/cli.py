@@ -940,7 +940,7 @@ def _db_copy(cfg: Any, target_url: str | None) -> int:
         raise Fail("usage: mops db copy --to postgresql+psycopg://user@host/db", EXIT_INVALID)
     if target_url == cfg.database_url:
         raise Fail("--to names this same database; give another one", EXIT_INVALID)
-    from mops_tui.settings import shown_url
+    from mops_tui.domain.text import shown_url
 
     shown = _safe(shown_url(target_url))
     source = _workspace(cfg)

@@ -102,17 +102,9 @@ class Settings:
         path = self.db_path
         if path is not None:
             return str(path)
+        from mops_tui.domain.text import shown_url
+
         return shown_url(self.database_url)
-
-
-def shown_url(url: str) -> str:
-    """``url`` fit to print: a server URL's password is left out."""
-    if "@" in url and "://" in url:
-        scheme, rest = url.split("://", 1)
-        creds, host = rest.rsplit("@", 1)
-        user = creds.split(":", 1)[0]
-        return f"{scheme}://{user}@{host}"
-    return url
 
 
 def _load_toml(path: Path) -> dict[str, Any]:

@@ -152,3 +152,18 @@ class DatabaseDamaged(DomainError):
         """What Textual prints instead of a traceback if this ends the app; square
         brackets are escaped so a path is never read as markup."""
         return "mops: " + self.message.replace("[", "\\[")
+
+
+class DatabaseUnreachable(DomainError):
+    """The database server could not be reached, or refused the login. Nothing was
+    read or changed. The message names the server (never a password) and what to check."""
+
+    exit_code = 1
+
+    def __init__(self, where: str, reason: str) -> None:
+        self.where = where
+        self.reason = reason
+        super().__init__(f"Could not open the database {where}: {reason}")
+
+    def __rich__(self) -> str:
+        return "mops: " + self.message.replace("[", "\\[")

@@ -168,3 +168,13 @@ def fit(text: str, width: int) -> str:
         used += w
     result = "".join(out) + "…"
     return result + " " * (width - used - 1)
+
+
+def shown_url(url: str) -> str:
+    """A database URL fit to print: a server URL's password is left out."""
+    if "@" in url and "://" in url:
+        scheme, rest = url.split("://", 1)
+        creds, host = rest.rsplit("@", 1)
+        user = creds.split(":", 1)[0]
+        return f"{scheme}://{user}@{host}"
+    return url

@@ -91,6 +91,11 @@ class Workspace:
                 raise DatabaseBusy(time.monotonic() - started) from exc
             if is_damage(exc):
                 raise damage_found(self.sqlite_path, exc) from exc
+            from mops_tui.store.reader import unreachable
+
+            refusal = unreachable(self.url, exc)
+            if refusal is not None:
+                raise refusal from exc
             raise
 
     @property

@@ -142,8 +142,10 @@ def stored_revision(url: str) -> str | None:
         finally:
             conn.close()
     from sqlalchemy import inspect, text
+    from sqlalchemy.exc import OperationalError
 
     from mops_tui.store.engine import make_engine
+    from mops_tui.store.reader import unreachable
 
     engine = make_engine(url, writes=False)
     try:
@@ -152,6 +154,11 @@ def stored_revision(url: str) -> str | None:
                 return None
             value = sa_conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
             return str(value) if value else None
+    except OperationalError as exc:
+        refusal = unreachable(url, exc)
+        if refusal is not None:
+            raise refusal from exc
+        raise
     finally:
         engine.dispose()
 

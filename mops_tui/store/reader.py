@@ -18,6 +18,7 @@ refused with ``DatabaseBusy``. "Database disk image is malformed" becomes
 
 from __future__ import annotations
 
+import re
 import sqlite3
 import threading
 import time
@@ -29,7 +30,7 @@ from typing import TYPE_CHECKING, Any
 from mops_tui.domain.text import has_surrogate, without_surrogates
 
 if TYPE_CHECKING:
-    from mops_tui.domain.errors import DatabaseDamaged
+    from mops_tui.domain.errors import DatabaseDamaged, DatabaseUnreachable
 
 Row = dict[str, Any]
 
@@ -66,6 +67,46 @@ def is_busy(exc: BaseException) -> bool:
         return True
     text = str(exc).lower()
     return "database is locked" in text or "database is busy" in text
+
+
+def unreachable(url: str, exc: BaseException) -> DatabaseUnreachable | None:
+    """The refusal for a database server that cannot be reached or refuses the login
+    (psycopg's connection failure, as SQLAlchemy wraps it), in words; else ``None``."""
+    orig = _sqlite_error(exc)
+    if type(orig).__module__.split(".")[0] != "psycopg":
+        return None
+    from mops_tui.domain.errors import DatabaseUnreachable
+    from mops_tui.domain.text import shown_url
+
+    state = getattr(orig, "sqlstate", None)
+    text = str(orig).lower()
+    user = url.split("://", 1)[-1].split("@", 1)[0].split(":", 1)[0] if "@" in url else ""
+    name = url.rsplit("/", 1)[-1].split("?", 1)[0]
+    if state in ("28P01", "28000") or "authentication failed" in text:
+        reason = (
+            f"the server refused the login{f' for “{user}”' if user else ''}. Check the user "
+            "and password in MOPS_DATABASE_URL (or ~/.pgpass)."
+        )
+    elif state == "3D000" or ("database" in text and "does not exist" in text):
+        reason = (
+            f"the server has no database “{name}”. Create it once (createdb {name}), "
+            "then run: mops db upgrade"
+        )
+    elif state in ("57P01", "57P02", "57P03"):
+        reason = "the server is shutting down or starting up. Try again in a moment."
+    elif state is None:  # the driver's own: no answer, an unknown host, a dropped line
+        detail = str(orig).strip().splitlines()[0] if str(orig).strip() else ""
+        if ": " in detail:
+            detail = detail.rsplit(": ", 1)[-1]
+        detail = re.sub(r"^\[errno -?\d+\]\s*", "", detail.rstrip(".").lower())
+        reason = (
+            f"the server did not answer{f' ({detail})' if detail else ''}. "
+            "Check that it is running and that the host and port in MOPS_DATABASE_URL "
+            "are right."
+        )
+    else:
+        return None
+    return DatabaseUnreachable(shown_url(url), reason)
 
 
 def is_damage(exc: BaseException) -> bool:
@@ -163,9 +204,17 @@ class Reader:
             from mops_tui.store.engine import make_engine
 
             self._engine = make_engine(self.url, writes=False)
-        with self._engine.connect() as conn:
-            result = conn.execute(text(sql), bound)
-            return [dict(r) for r in result.mappings().all()]
+        from sqlalchemy.exc import OperationalError
+
+        try:
+            with self._engine.connect() as conn:
+                result = conn.execute(text(sql), bound)
+                return [dict(r) for r in result.mappings().all()]
+        except OperationalError as exc:
+            refusal = unreachable(self.url, exc)
+            if refusal is not None:
+                raise refusal from exc
+            raise
 
     def _sqlite_all(self, sql: str, params: dict[str, Any]) -> list[Row]:
         started = time.monotonic()

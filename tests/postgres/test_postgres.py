@@ -332,3 +332,59 @@ def test_on_the_server_a_month_closed_while_spend_is_logged_into_it_refuses_the_
     assert logger.last_wait > 0.4
     closer.close()
     logger.close()
+
+
+# ---------------------------------------------------------------------------------
+# A server that cannot be reached is said in words, never with a traceback
+# ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("where", "expect"),
+    [
+        ("postgresql+psycopg://mops:pw@127.0.0.1:1/mops", "the server did not answer"),
+        ("postgresql+psycopg://mops:pw@host.invalid/mops", "the server did not answer"),
+    ],
+    ids=["refused", "unknown host"],
+)
+def test_a_server_that_does_not_answer_is_said_in_words(
+    capsys: pytest.CaptureFixture[str], where: str, expect: str
+) -> None:
+    from mops_tui.domain.errors import DatabaseUnreachable
+    from mops_tui.store.reader import Reader
+
+    code, _, err = mops(capsys, where, "stack", "hubspot")
+    assert code == 1
+    shown = where.replace(":pw@", "@")
+    assert err.startswith(f"mops: Could not open the database {shown}: {expect}")
+    assert "MOPS_DATABASE_URL" in err and "pw@" not in err
+    # Reads and saves in a session whose server went away refuse the same way.
+    with pytest.raises(DatabaseUnreachable):
+        Reader(where).all("SELECT 1")
+    ws = Workspace(where, actor="tester")
+    with pytest.raises(DatabaseUnreachable), ws.transaction():
+        pass
+    ws.close()
+
+
+def test_a_database_missing_on_the_server_says_how_to_create_it(
+    capsys: pytest.CaptureFixture[str], pg_server: str
+) -> None:
+    code, _, err = mops(capsys, f"{pg_server}/no_such_db", "today")
+    assert code == 1
+    assert "the server has no database “no_such_db”" in err
+    assert "createdb no_such_db" in err and "mops db upgrade" in err
+
+
+def test_the_app_on_a_server_that_does_not_answer_closes_with_the_message() -> None:
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "MOPS_DATABASE_URL": "postgresql+psycopg://mops@127.0.0.1:1/mops"}
+    done = subprocess.run(
+        [sys.executable, "-m", "mops_tui"], env=env, capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 1
+    assert "Could not open the database postgresql+psycopg://mops@127.0.0.1:1/mops" in done.stderr
+    assert "Traceback" not in done.stderr
