@@ -29,7 +29,7 @@ class KpisScreen(RecordScreen[KpiView]):
     NOUN = ("KPI", "KPIs")
     FILTER_HINT = (
         "filter: key, label, owner or source · status:active kind:rate owner:ana "
-        "source:hubspot · Esc clears"
+        "owner:me source:hubspot · Esc clears"
     )
     EMPTY = "No KPIs yet. Press n to define one, or import dbt metrics: mops kpi import FILE.yml"
     EMPTY_FILTERED = "No KPI matches this filter. Esc clears it."

@@ -48,8 +48,8 @@ class StackScreen(RecordScreen[ToolView]):
     MODE_LABEL = "Stack"
     NOUN = ("tool", "tools")
     FILTER_HINT = (
-        "filter: name, vendor, category or owner · status:active owner:ana cat:crm · "
-        "Enter keeps it, Esc clears"
+        "filter: name, vendor, category or owner · status:active owner:ana owner:me "
+        "cat:crm · Enter keeps it, Esc clears"
     )
     EMPTY = "The stack is empty. Press n to add the first tool."
     EMPTY_FILTERED = "No tool matches this filter. Esc clears it."
