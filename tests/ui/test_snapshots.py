@@ -10,6 +10,11 @@ from uihelpers import filter_to, make_app, settle
 
 async def _ready(pilot) -> None:  # type: ignore[no-untyped-def]
     await settle(pilot)
+    # A focused input's cursor blinks every half second, so a picture taken a little
+    # later on a slower machine would lack it: hold every cursor steady (shown).
+    for widget in pilot.app.screen.query("Input, TextArea"):
+        widget.cursor_blink = False
+    await pilot.pause()
 
 
 @pytest.mark.parametrize(("width", "height"), [(80, 24), (120, 40)])
