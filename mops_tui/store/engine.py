@@ -127,7 +127,10 @@ def make_engine(
             conn.info["lock_wait"] = begin_immediate(raw, wait_for())
 
         return engine
-    engine = create_engine(url, pool_pre_ping=True, **kwargs)
+    # A save checks its pooled connection first (a round trip) rather than fail on one
+    # the server dropped; a reader skips that and retries once instead (Reader.all),
+    # which keeps each read to one round trip to a distant server.
+    engine = create_engine(url, pool_pre_ping=writes, **kwargs)
     if writes and url.startswith("postgresql"):
 
         @event.listens_for(engine, "begin")

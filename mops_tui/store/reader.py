@@ -204,17 +204,21 @@ class Reader:
             from mops_tui.store.engine import make_engine
 
             self._engine = make_engine(self.url, writes=False)
-        from sqlalchemy.exc import OperationalError
+        from sqlalchemy.exc import DBAPIError
 
-        try:
-            with self._engine.connect() as conn:
-                result = conn.execute(text(sql), bound)
-                return [dict(r) for r in result.mappings().all()]
-        except OperationalError as exc:
-            refusal = unreachable(self.url, exc)
-            if refusal is not None:
-                raise refusal from exc
-            raise
+        for attempt in (1, 2):
+            try:
+                with self._engine.connect() as conn:
+                    result = conn.execute(text(sql), bound)
+                    return [dict(r) for r in result.mappings().all()]
+            except DBAPIError as exc:
+                if exc.connection_invalidated and attempt == 1:
+                    continue  # a pooled connection the server dropped: once more, afresh
+                refusal = unreachable(self.url, exc)
+                if refusal is not None:
+                    raise refusal from exc
+                raise
+        raise AssertionError("unreachable")  # the loop returns or raises
 
     def _sqlite_all(self, sql: str, params: dict[str, Any]) -> list[Row]:
         started = time.monotonic()

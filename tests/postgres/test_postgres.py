@@ -388,3 +388,25 @@ def test_the_app_on_a_server_that_does_not_answer_closes_with_the_message() -> N
     assert done.returncode == 1
     assert "Could not open the database postgresql+psycopg://mops@127.0.0.1:1/mops" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_a_read_after_the_server_dropped_its_connection_just_works(pg_demo: str) -> None:
+    """A server restart or an idle timeout closes pooled connections: the next read
+    opens a fresh one and answers, with no error (and no ping before every read)."""
+    import psycopg
+
+    from mops_tui.store.reader import Reader
+
+    reader = Reader(pg_demo)
+    assert reader.scalar("SELECT COUNT(*) FROM tools") == 43
+    plain = pg_demo.replace("postgresql+psycopg", "postgresql")
+    name = pg_demo.rsplit("/", 1)[1]
+    with psycopg.connect(plain, autocommit=True) as admin:
+        dropped = admin.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+            " WHERE datname = %s AND pid <> pg_backend_pid()",
+            (name,),
+        ).fetchall()
+    assert dropped  # the reader's pooled connection was there, and is gone
+    assert reader.scalar("SELECT COUNT(*) FROM tools") == 43
+    reader.close()
