@@ -38,6 +38,11 @@ class DomainError(Exception):
     def __str__(self) -> str:
         return self.message
 
+    def __rich__(self) -> str:
+        """What Textual prints instead of a traceback if this ends the app; square
+        brackets are escaped so a path or a name is never read as markup."""
+        return "mops: " + self.message.replace("[", "\\[")
+
 
 class ValidationFailed(DomainError):
     """One or more fields broke a rule. Nothing was written."""
@@ -148,11 +153,6 @@ class DatabaseDamaged(DomainError):
             message += "Restore the file from your own backups, or ask whoever looks after it."
         super().__init__(message)
 
-    def __rich__(self) -> str:
-        """What Textual prints instead of a traceback if this ends the app; square
-        brackets are escaped so a path is never read as markup."""
-        return "mops: " + self.message.replace("[", "\\[")
-
 
 class DatabaseUnreachable(DomainError):
     """The database server could not be reached, or refused the login. Nothing was
@@ -164,6 +164,3 @@ class DatabaseUnreachable(DomainError):
         self.where = where
         self.reason = reason
         super().__init__(f"Could not open the database {where}: {reason}")
-
-    def __rich__(self) -> str:
-        return "mops: " + self.message.replace("[", "\\[")

@@ -57,11 +57,6 @@ def cutoffs(ws: Workspace) -> Cutoffs:
     )
 
 
-def me(ws: Workspace) -> str | None:
-    """The handle of the person using mops (see :func:`people.me`)."""
-    return people_service.me(ws)
-
-
 def parse_query(ws: Workspace, query: str) -> BriefFilter:
     """``webinar is:mine is:overdue status:submitted owner:ana kpi:mql_to_sql_rate``."""
     words: list[str] = []
@@ -79,7 +74,7 @@ def parse_query(ws: Workspace, query: str) -> BriefFilter:
                 continue
             if key == "is":
                 if value == "mine":
-                    f["owner"] = me(ws) or people_service.NOBODY
+                    f["owner"] = people_service.me(ws) or people_service.NOBODY
                 elif value == "unassigned":
                     f["owner"] = "-"
                 elif value == "overdue":
@@ -320,7 +315,7 @@ def create(ws: Workspace, raw: Mapping[str, Any]) -> BriefView:
 
     raw = dict(raw)
     if not raw.get("requester"):
-        raw["requester"] = me(ws)
+        raw["requester"] = people_service.me(ws)
     data, ids = _validated(ws, raw)
     with ws.transaction() as s:
         now = ws.now()

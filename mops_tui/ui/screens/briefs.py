@@ -239,7 +239,7 @@ class BriefsScreen(RecordScreen[BriefView]):
                 self.saved_notice(f"Drafted brief #{made.id}. Complete it, then s submits it")
                 self.table.reload(select_key=made.id)
 
-        defaults = {"priority": "P3", "requester": briefs.me(ws) or ""}
+        defaults = {"priority": "P3", "requester": people_service.me(ws) or ""}
         self.app.push_screen(
             FormScreen(
                 "New brief",

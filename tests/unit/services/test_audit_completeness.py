@@ -89,7 +89,6 @@ READ_ONLY: frozenset[str] = frozenset(
         "briefs.form_values",
         "briefs.get",
         "briefs.list_briefs",
-        "briefs.me",
         "briefs.move_failures",
         "briefs.parse_query",
         "briefs.snapshot",
