@@ -43,7 +43,7 @@ _DAMAGE_CODES = (11, 26)  # SQLITE_CORRUPT, SQLITE_NOTADB
 _DAMAGE_WORDS = ("malformed", "file is not a database", "database corrupt")
 
 
-def _sqlite_error(exc: BaseException) -> BaseException:
+def _driver_error(exc: BaseException) -> BaseException:
     orig = getattr(exc, "orig", None)  # SQLAlchemy's wrapper keeps the driver's error
     return orig if isinstance(orig, BaseException) else exc
 
@@ -57,7 +57,7 @@ def is_busy(exc: BaseException) -> bool:
     """Whether ``exc`` (``sqlite3``'s or psycopg's, or SQLAlchemy's wrapper of either)
     says someone else holds a lock: SQLite's "database is locked" or "database is
     busy", PostgreSQL's lock timeout, serialisation failure or deadlock."""
-    exc = _sqlite_error(exc)
+    exc = _driver_error(exc)
     if getattr(exc, "sqlstate", None) in _PG_BUSY_STATES:
         return True
     if not isinstance(exc, sqlite3.OperationalError):
@@ -72,7 +72,7 @@ def is_busy(exc: BaseException) -> bool:
 def unreachable(url: str, exc: BaseException) -> DatabaseUnreachable | None:
     """The refusal for a database server that cannot be reached or refuses the login
     (psycopg's connection failure, as SQLAlchemy wraps it), in words; else ``None``."""
-    orig = _sqlite_error(exc)
+    orig = _driver_error(exc)
     if type(orig).__module__.split(".")[0] != "psycopg":
         return None
     from mops_tui.domain.errors import DatabaseUnreachable
@@ -112,7 +112,7 @@ def unreachable(url: str, exc: BaseException) -> DatabaseUnreachable | None:
 def is_damage(exc: BaseException) -> bool:
     """Whether ``exc`` says the database file itself is damaged ("database disk image
     is malformed", "file is not a database"), as opposed to busy or missing."""
-    exc = _sqlite_error(exc)
+    exc = _driver_error(exc)
     if not isinstance(exc, sqlite3.DatabaseError):
         return False
     code = getattr(exc, "sqlite_errorcode", None)
